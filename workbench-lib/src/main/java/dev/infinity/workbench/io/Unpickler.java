@@ -33,6 +33,8 @@ final class Unpickler {
     private final ByteBuffer in;
     private final String source;
     private final PersistentLoader persistentLoader;
+    /** False for a structural pass that only finds where the pickle ends (tensor records become null). */
+    private boolean rebuildTensors = true;
     private final List<Object> stack = new ArrayList<>();
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
@@ -50,6 +52,13 @@ final class Unpickler {
 
     private PickleException error(String what) {
         return new PickleException(source + ": " + what + " at byte " + Math.max(0, in.position() - 1));
+    }
+
+    /** Parses without rebuilding tensors and returns the position just after STOP. */
+    int skip() {
+        rebuildTensors = false;
+        load();
+        return in.position();
     }
 
     Object load() {
@@ -262,9 +271,10 @@ final class Unpickler {
             }
             case "torch._utils._rebuild_tensor_v2":
             case "torch._utils._rebuild_tensor":
-                return TorchStorage.rebuildTensor(args, this::error);
+                return rebuildTensors ? TorchStorage.rebuildTensor(args, this::error) : null;
             case "torch._utils._rebuild_parameter":
             case "torch._utils._rebuild_parameter_with_state": {
+                if (!rebuildTensors) return null;
                 HostTensor t = (HostTensor) args.get(0);
                 return t.asParameter(Boolean.TRUE.equals(args.get(1)));
             }
