@@ -66,6 +66,24 @@ class SafeTensorsAndNpyTest {
     }
 
     @Test
+    void torchWriterRoundTripsThroughTheReader() {
+        Map<String, HostTensor> t = new LinkedHashMap<>();
+        t.put("block.0.weight", HostTensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3));
+        t.put("mask", HostTensor.of(new long[] {8, 4, 2, 1}, 4));
+        t.put("scalar", HostTensor.of(new float[] {0.5f}));
+        t.put("bf", bf16(2f, -3f));
+        Path f = tmp.resolve("sd.pth");
+        TorchCheckpointWriter.writeStateDict(f, t);
+        StateDict sd = StateDict.load(f);
+        assertEquals(List.copyOf(t.keySet()), List.copyOf(sd.keys()));
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, sd.get("block.0.weight").toFloatArray());
+        assertArrayEquals(new long[] {8, 4, 2, 1}, sd.get("mask").toLongArray());
+        assertArrayEquals(new long[] {}, sd.get("scalar").shape());
+        assertEquals(DType.BFLOAT16, sd.get("bf").dtype());
+        assertArrayEquals(new float[] {2f, -3f}, sd.get("bf").toFloatArray());
+    }
+
+    @Test
     void npyRoundTrip() {
         Path f = tmp.resolve("x.npy");
         Npy.write(f, HostTensor.of(new double[] {1, 2, 3, 4, 5, 6}, 3, 2));
