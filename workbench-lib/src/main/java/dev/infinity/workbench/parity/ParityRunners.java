@@ -9,6 +9,7 @@ public final class ParityRunners {
     public static List<CaseRunner> all() {
         return List.of(
                 new CheckpointFormatRunner(),
-                new InfinityForwardRunner());
+                new InfinityForwardRunner(),
+                new SamplingRunner());
     }
 }
