@@ -10,6 +10,7 @@ public final class ParityRunners {
         return List.of(
                 new CheckpointFormatRunner(),
                 new InfinityForwardRunner(),
-                new SamplingRunner());
+                new SamplingRunner(),
+                new VaeRunner());
     }
 }
