@@ -45,22 +45,22 @@ public final class CrossAttention extends Module {
     /** Keys and values of the text (N, kvDim) → (N, 2, H, hd), rounded to bf16; reusable across scales. */
     NDArray textKv(NDArray text) {
         long n = text.getShape().get(0);
-        NDArray bias = zeroKBias.array().concat(vBias.array());
-        return Ops.roundToBf16(matKv.forward(text).add(bias).reshape(n, 2, heads, headDim));
+        NDArray bias = Ops.onManagerOf(text, zeroKBias.array().concat(vBias.array()));
+        return Ops.roundToBf16(Ops.linear(text, matKv).add(bias).reshape(n, 2, heads, headDim));
     }
 
     /** x (B, l, C) attends to its prompt's tokens; kv from {@link #textKv}. Returns (B, l, C). */
     NDArray forward(NDArray x, NDArray kv, int[] cuSeqlens) {
         Shape s = x.getShape();
-        NDArray q = Ops.roundToBf16(matQ.forward(x).reshape(s.get(0), s.get(1), heads, headDim));
-        return proj.forward(attend(q, kv, cuSeqlens));
+        NDArray q = Ops.roundToBf16(Ops.linear(x, matQ).reshape(s.get(0), s.get(1), heads, headDim));
+        return Ops.linear(attend(q, kv, cuSeqlens), proj);
     }
 
     /** The pooled condition: one query per prompt → (B, C). */
     NDArray pool(NDArray kv, int[] cuSeqlens) {
         int b = cuSeqlens.length - 1;
-        NDArray q = Ops.roundToBf16(poolQuery.array().expandDims(0).repeat(0, b));   // B 1 H hd
-        NDArray out = proj.forward(attend(q, kv, cuSeqlens));
+        NDArray q = Ops.roundToBf16(Ops.onManagerOf(kv, poolQuery.array().expandDims(0)).repeat(0, b));   // B 1 H hd
+        NDArray out = Ops.linear(attend(q, kv, cuSeqlens), proj);
         return out.reshape(b, out.getShape().get(2));
     }
 

@@ -52,8 +52,8 @@ public final class CrossAttnBlock extends Module {
      * @param cond the shared (B, 1, 6, C) gamma/scale/shift, or cond_BD (B, D) when AdaLN is not shared
      */
     NDArray forward(NDArray x, NDArray cond, NDArray textKv, int[] cuSeqlens, NDArray cos, NDArray sin, int[] segments, KvCache.Layer cache) {
-        NDArray gss = adaGss != null ? adaGss.array().add(cond)
-                : adaLin.forward(Ops.silu(cond)).reshape(-1, 1, 6, embedDim);
+        NDArray gss = adaGss != null ? cond.add(adaGss.array())
+                : Ops.linear(Ops.silu(cond), adaLin).reshape(-1, 1, 6, embedDim);
         NDList p = gss.split(6, 2);
         NDArray gamma1 = p.get(0).squeeze(2), gamma2 = p.get(1).squeeze(2);
         NDArray scale1 = p.get(2).squeeze(2), scale2 = p.get(3).squeeze(2);

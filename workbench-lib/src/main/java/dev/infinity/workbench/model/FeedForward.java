@@ -17,7 +17,7 @@ public final class FeedForward extends Module {
     }
 
     NDArray forward(NDArray x) {
-        if (fcg != null) return fc2.forward(Ops.silu(fcg.forward(x)).mul(fc1.forward(x)));
-        return fc2.forward(Ops.geluTanh(fc1.forward(x)));
+        if (fcg != null) return Ops.linear(Ops.silu(Ops.linear(x, fcg)).mul(Ops.linear(x, fc1)), fc2);
+        return Ops.linear(Ops.geluTanh(Ops.linear(x, fc1)), fc2);
     }
 }

@@ -141,9 +141,11 @@ public final class Infinity extends Module {
         NDList parts = new NDList();
         for (int len : lens) {
             if (len > config.textMaxLen()) throw new IllegalArgumentException("prompt of " + len + " tokens exceeds text_maxlen " + config.textMaxLen());
-            parts.add(cfgUncond.array().get("0:{}", len));
+            parts.add(cfgUncond.array().get("0:{}", len));   // views of the parameter, copied below
         }
-        return TextCondition.of(parts.size() == 1 ? parts.head().duplicate() : NDArrays.concat(parts, 0), lens);
+        NDArray packed = parts.size() == 1 ? parts.head().duplicate() : NDArrays.concat(parts, 0);
+        parts.close();
+        return TextCondition.of(packed, lens);
     }
 
     /** Runs the text side: RMSNorm, attentive pooling, shared AdaLN projection, cross-attention MLP. */
@@ -153,8 +155,8 @@ public final class Infinity extends Module {
         }
         NDArray kv = Ops.rmsNorm(text.features(), textNormWeight.array(), config.normEps());
         NDArray condBD = textPool.pool(textPool.textKv(kv), text.cuSeqlens());
-        NDArray caKv = textCa2.forward(Ops.geluTanh(textCa0.forward(kv)));
-        NDArray blockCond = sharedAdaLin == null ? condBD : sharedAdaLin.forward(Ops.silu(condBD)).reshape(-1, 1, 6, config.embedDim());
+        NDArray caKv = Ops.linear(Ops.geluTanh(Ops.linear(kv, textCa0)), textCa2);
+        NDArray blockCond = sharedAdaLin == null ? condBD : Ops.linear(Ops.silu(condBD), sharedAdaLin).reshape(-1, 1, 6, config.embedDim());
         record(trace, "text_norm_out", kv);
         record(trace, "cond_BD", condBD);
         record(trace, "cond_BD_or_gss", blockCond);
@@ -171,7 +173,7 @@ public final class Infinity extends Module {
 
     /** Word embedding of next-scale inputs (B, l, d) → (B, l, C). */
     public NDArray embedWords(NDArray x) {
-        return wordEmbed.forward(x);
+        return Ops.linear(x, wordEmbed);
     }
 
     /** Adds {@code lvl_embed[s]} to the tokens of every scale s in [s0, s1) of h (B, l, C). */
@@ -179,7 +181,7 @@ public final class Infinity extends Module {
         NDList parts = new NDList();
         for (int s = s0; s < s1; s++) {
             if (s >= config.levelEmbeddings()) throw new IllegalArgumentException("schedule has " + schedule.size() + " scales, the model has " + config.levelEmbeddings() + " level embeddings");
-            parts.add(lvlEmbed.array().get(s).broadcast(1, schedule.get(s).tokens(), config.embedDim()));
+            parts.add(Ops.onManagerOf(h, lvlEmbed.array().get(s)).broadcast(1, schedule.get(s).tokens(), config.embedDim()));
         }
         return h.add(parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 1));
     }
@@ -219,8 +221,8 @@ public final class Infinity extends Module {
 
     /** The bitwise head: {@code head(LN(h) * (1 + scale) + shift)} with (scale, shift) from cond_BD; (B, l, 2d). */
     public NDArray logits(NDArray h, NDArray condBD) {
-        NDList ss = headAdaLin.forward(Ops.silu(condBD)).reshape(-1, 1, 2, config.embedDim()).split(2, 2);
-        return head.forward(Ops.adaLayerNorm(h, ss.get(0).squeeze(2), ss.get(1).squeeze(2), config.normEps()));
+        NDList ss = Ops.linear(Ops.silu(condBD), headAdaLin).reshape(-1, 1, 2, config.embedDim()).split(2, 2);
+        return Ops.linear(Ops.adaLayerNorm(h, ss.get(0).squeeze(2), ss.get(1).squeeze(2), config.normEps()), head);
     }
 
     /** Teacher-forced forward (the training path, no padding): logits (B, L, 2d). */

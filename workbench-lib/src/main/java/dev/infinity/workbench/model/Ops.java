@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
 import dev.infinity.workbench.io.Half;
+import dev.infinity.workbench.nn.Linear;
 
 /** The element-wise functions of the transformer, written out where DJL's built-ins differ from PyTorch's. */
 final class Ops {
@@ -12,6 +13,20 @@ final class Ops {
     private static final float GELU_KAPPA = 0.044715f;
 
     private Ops() {}
+
+    /**
+     * {@code F.linear}: x (..., in) → (..., out) with PyTorch's fused kernel; the result lives on x's manager
+     * (so per-step temporaries never accumulate on the model's manager).
+     */
+    static NDArray linear(NDArray x, Linear layer) {
+        return ai.djl.nn.core.Linear.linear(x, layer.weight.array(), layer.bias == null ? null : layer.bias.array()).singletonOrThrow();
+    }
+
+    /** Moves a temporary derived from parameters only onto the manager of the activations it is used with. */
+    static NDArray onManagerOf(NDArray like, NDArray temp) {
+        temp.attach(like.getManager());
+        return temp;
+    }
 
     /** LayerNorm over the last axis without affine weights. */
     static NDArray layerNorm(NDArray x, float eps) {

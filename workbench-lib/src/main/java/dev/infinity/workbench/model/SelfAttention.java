@@ -50,12 +50,12 @@ public final class SelfAttention extends Module {
     NDArray forward(NDArray x, NDArray cos, NDArray sin, int[] segments, KvCache.Layer cache) {
         Shape s = x.getShape();
         long b = s.get(0), l = s.get(1), c = s.get(2);
-        NDArray bias = qBias.array().concat(zeroKBias.array()).concat(vBias.array());
-        NDArray qkv = matQkv.forward(x).add(bias).reshape(b, l, 3, heads, headDim).transpose(2, 0, 3, 1, 4);   // 3 B H l hd
+        NDArray bias = Ops.onManagerOf(x, qBias.array().concat(zeroKBias.array()).concat(vBias.array()));
+        NDArray qkv = Ops.linear(x, matQkv).add(bias).reshape(b, l, 3, heads, headDim).transpose(2, 0, 3, 1, 4);   // 3 B H l hd
         NDArray q = qkv.get(0), k = qkv.get(1), v = qkv.get(2);
         float scale = 1f;
         if (cosAttn) {
-            NDArray mul = scaleMul.array().minimum(MAX_SCALE_MUL).exp();        // 1 H 1 1
+            NDArray mul = Ops.onManagerOf(x, scaleMul.array().minimum(MAX_SCALE_MUL)).exp();        // 1 H 1 1
             q = q.normalize(2, -1, 1e-12).mul(mul);
             k = k.normalize(2, -1, 1e-12);
         } else {
@@ -67,8 +67,11 @@ public final class SelfAttention extends Module {
         if (cache != null) {
             if (cache.k != null) {
                 prefix = cache.k.getShape().get(2);
-                k = cache.k.concat(k, 2);
-                v = cache.v.concat(v, 2);
+                NDArray oldK = cache.k, oldV = cache.v;
+                k = oldK.concat(k, 2);
+                v = oldV.concat(v, 2);
+                oldK.close();
+                oldV.close();
             }
             cache.k = k;
             cache.v = v;
@@ -85,6 +88,6 @@ public final class SelfAttention extends Module {
         }
         if (off != l) throw new IllegalArgumentException("segments cover " + off + " tokens, x has " + l);
         NDArray o = (outs.size() == 1 ? outs.head() : NDArrays.concat(outs, 2)).transpose(0, 2, 1, 3).reshape(b, l, c);
-        return proj.forward(o);
+        return Ops.linear(o, proj);
     }
 }
