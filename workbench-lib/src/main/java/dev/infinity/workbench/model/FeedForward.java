@@ -1,0 +1,23 @@
+package dev.infinity.workbench.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.infinity.workbench.nn.Linear;
+import dev.infinity.workbench.nn.Module;
+
+/** The block's MLP: {@code fc2(GELU_tanh(fc1(x)))}, or SwiGLU {@code fc2(SiLU(fcg(x)) * fc1(x))} without biases. */
+public final class FeedForward extends Module {
+    final Linear fcg, fc1, fc2;
+
+    FeedForward(NDManager manager, int embedDim, int hidden, boolean swiglu) {
+        super(manager);
+        fcg = swiglu ? child("fcg", new Linear(manager, embedDim, hidden, false)) : null;
+        fc1 = child("fc1", new Linear(manager, embedDim, hidden, !swiglu));
+        fc2 = child("fc2", new Linear(manager, hidden, embedDim, !swiglu));
+    }
+
+    NDArray forward(NDArray x) {
+        if (fcg != null) return Ops.linear(Ops.silu(Ops.linear(x, fcg)).mul(Ops.linear(x, fc1)), fc2);
+        return Ops.linear(Ops.geluTanh(Ops.linear(x, fc1)), fc2);
+    }
+}

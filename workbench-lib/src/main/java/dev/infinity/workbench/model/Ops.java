@@ -1,0 +1,79 @@
+package dev.infinity.workbench.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.LayerNorm;
+import dev.infinity.workbench.io.Half;
+import dev.infinity.workbench.nn.Linear;
+
+/** The element-wise functions of the transformer, written out where DJL's built-ins differ from PyTorch's. */
+final class Ops {
+    private static final float GELU_BETA = (float) (Math.sqrt(2.0) * (2.0 / Math.sqrt(Math.PI)) * 0.5);
+    private static final float GELU_KAPPA = 0.044715f;
+
+    private Ops() {}
+
+    /**
+     * {@code F.linear}: x (..., in) → (..., out) with PyTorch's fused kernel; the result lives on x's manager
+     * (so per-step temporaries never accumulate on the model's manager).
+     */
+    static NDArray linear(NDArray x, Linear layer) {
+        return ai.djl.nn.core.Linear.linear(x, layer.weight.array(), layer.bias == null ? null : layer.bias.array()).singletonOrThrow();
+    }
+
+    /** Moves a temporary derived from parameters only onto the manager of the activations it is used with. */
+    static NDArray onManagerOf(NDArray like, NDArray temp) {
+        temp.attach(like.getManager());
+        return temp;
+    }
+
+    /** LayerNorm over the last axis without affine weights. */
+    static NDArray layerNorm(NDArray x, float eps) {
+        long c = x.getShape().get(x.getShape().dimension() - 1);
+        NDManager m = x.getManager();
+        try (NDArray ones = m.ones(new Shape(c)); NDArray zeros = m.zeros(new Shape(c))) {
+            return LayerNorm.layerNorm(x, new Shape(c), ones, zeros, eps).singletonOrThrow();
+        }
+    }
+
+    /** LayerNorm with affine weight and bias. */
+    static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias, float eps) {
+        return LayerNorm.layerNorm(x, weight.getShape(), weight, bias, eps).singletonOrThrow();
+    }
+
+    /** {@code LN(x) * (1 + scale) + shift}, the adaptive LayerNorm of the blocks and the head. */
+    static NDArray adaLayerNorm(NDArray x, NDArray scale, NDArray shift, float eps) {
+        NDArray n = layerNorm(x, eps);
+        return n.mul(scale.add(1f)).add(shift);
+    }
+
+    /** RMSNorm: {@code x * rsqrt(mean(x^2) + eps) * w}. */
+    static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
+        NDArray ms = x.square().mean(new int[] {-1}, true).add(eps);
+        return x.mul(ms.sqrt().pow(-1)).mul(weight);
+    }
+
+    /** GELU with the tanh approximation (PyTorch {@code approximate='tanh'}). */
+    static NDArray geluTanh(NDArray x) {
+        NDArray inner = x.add(x.pow(3).mul(GELU_KAPPA)).mul(GELU_BETA).tanh();
+        return x.mul(0.5f).mul(inner.add(1f));
+    }
+
+    static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    /**
+     * Rounds every element to the nearest bfloat16 (ties to even) and returns it as float32, as the official
+     * {@code x.to(torch.bfloat16).float()}. Computed on the host: a BF16 NDArray aborts the CPU engine. The
+     * result is {@code x + stopGradient(round(x) - x)}, exact in float32, so gradients pass straight through.
+     */
+    static NDArray roundToBf16(NDArray x) {
+        float[] v = x.toFloatArray();
+        for (int i = 0; i < v.length; i++) v[i] = Float.intBitsToFloat((Half.toBFloat16Bits(v[i]) & 0xffff) << 16);
+        try (NDArray r = x.getManager().create(v, x.getShape()); NDArray delta = r.sub(x)) {
+            return x.add(delta.stopGradient());
+        }
+    }
+}

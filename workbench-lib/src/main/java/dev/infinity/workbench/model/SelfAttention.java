@@ -1,0 +1,93 @@
+package dev.infinity.workbench.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.infinity.workbench.nn.Linear;
+import dev.infinity.workbench.nn.Module;
+import dev.infinity.workbench.nn.Parameter;
+
+/**
+ * Block-causal self-attention over the token map (official {@code SelfAttention}, key names {@code mat_qkv},
+ * {@code q_bias}, {@code v_bias}, {@code zero_k_bias}, {@code scale_mul_1H11}, {@code proj}).
+ *
+ * <p>Cosine attention: q and k are L2-normalised per head, q is multiplied by the learned
+ * {@code exp(min(scale_mul, ln 100))}, softmax scale 1; 2-D RoPE is applied after normalisation. Tokens of a
+ * scale see all tokens of earlier scales and all of their own scale; attention is computed one scale block at
+ * a time against its prefix, so memory stays O(l x prefix) and no mask is materialised.
+ */
+public final class SelfAttention extends Module {
+    private static final float MAX_SCALE_MUL = (float) Math.log(100);
+
+    final Parameter scaleMul;
+    final Parameter qBias, vBias, zeroKBias;
+    final Linear matQkv, proj;
+    private final int heads, headDim;
+    private final boolean cosAttn;
+
+    SelfAttention(NDManager manager, int embedDim, int heads, boolean cosAttn) {
+        super(manager);
+        this.heads = heads;
+        this.headDim = embedDim / heads;
+        this.cosAttn = cosAttn;
+        scaleMul = cosAttn ? param("scale_mul_1H11", manager.full(new Shape(1, heads, 1, 1), (float) Math.log(4))) : null;
+        matQkv = child("mat_qkv", new Linear(manager, embedDim, 3L * embedDim, false));
+        qBias = param("q_bias", manager.zeros(new Shape(embedDim)));
+        vBias = param("v_bias", manager.zeros(new Shape(embedDim)));
+        zeroKBias = buffer("zero_k_bias", manager.zeros(new Shape(embedDim)));
+        proj = child("proj", new Linear(manager, embedDim, embedDim, true));
+    }
+
+    /**
+     * @param x        (B, l, C) tokens of one or more consecutive scales
+     * @param cos      (l, hd/2) RoPE table rows of these tokens; sin likewise
+     * @param segments token counts of the scales inside x, in order
+     * @param cache    keys/values of all earlier tokens (updated with these), or null when x starts at token 0
+     * @return (B, l, C)
+     */
+    NDArray forward(NDArray x, NDArray cos, NDArray sin, int[] segments, KvCache.Layer cache) {
+        Shape s = x.getShape();
+        long b = s.get(0), l = s.get(1), c = s.get(2);
+        NDArray bias = Ops.onManagerOf(x, qBias.array().concat(zeroKBias.array()).concat(vBias.array()));
+        NDArray qkv = Ops.linear(x, matQkv).add(bias).reshape(b, l, 3, heads, headDim).transpose(2, 0, 3, 1, 4);   // 3 B H l hd
+        NDArray q = qkv.get(0), k = qkv.get(1), v = qkv.get(2);
+        float scale = 1f;
+        if (cosAttn) {
+            NDArray mul = Ops.onManagerOf(x, scaleMul.array().minimum(MAX_SCALE_MUL)).exp();        // 1 H 1 1
+            q = q.normalize(2, -1, 1e-12).mul(mul);
+            k = k.normalize(2, -1, 1e-12);
+        } else {
+            scale = (float) (1 / Math.sqrt(headDim));
+        }
+        q = Rope2d.apply(q, cos, sin);
+        k = Rope2d.apply(k, cos, sin);
+        long prefix = 0;
+        if (cache != null) {
+            if (cache.k != null) {
+                prefix = cache.k.getShape().get(2);
+                NDArray oldK = cache.k, oldV = cache.v;
+                k = oldK.concat(k, 2);
+                v = oldV.concat(v, 2);
+                oldK.close();
+                oldV.close();
+            }
+            cache.k = k;
+            cache.v = v;
+        }
+        NDList outs = new NDList();
+        long off = 0;
+        for (int n : segments) {
+            long end = prefix + off + n;
+            NDArray qs = q.get(":, :, {}:{}", off, off + n);
+            NDArray scores = qs.matMul(k.get(":, :, :{}", end).transpose(0, 1, 3, 2));
+            if (scale != 1f) scores = scores.mul(scale);
+            outs.add(scores.softmax(-1).matMul(v.get(":, :, :{}", end)));
+            off += n;
+        }
+        if (off != l) throw new IllegalArgumentException("segments cover " + off + " tokens, x has " + l);
+        NDArray o = (outs.size() == 1 ? outs.head() : NDArrays.concat(outs, 2)).transpose(0, 2, 1, 3).reshape(b, l, c);
+        return Ops.linear(o, proj);
+    }
+}
