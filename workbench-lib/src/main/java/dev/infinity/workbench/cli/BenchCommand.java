@@ -2,6 +2,7 @@ package dev.infinity.workbench.cli;
 
 import dev.infinity.workbench.bench.Benchmark;
 import dev.infinity.workbench.bench.IoBenchmark;
+import dev.infinity.workbench.bench.TextBench;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,8 @@ final class BenchCommand implements Command {
     /** The benchmarks, one line each. */
     static List<Benchmark> benchmarks() {
         return List.of(
-                new IoBenchmark());
+                new IoBenchmark(),
+                new TextBench());
     }
 
     @Override public String name() { return "bench"; }
