@@ -74,7 +74,7 @@ public final class Resample {
     /** The cached (in, out) matrix Rᵀ of one axis, so that {@code x · Rᵀ} resizes x's last axis. */
     private static NDArray matrix(Mode mode, int in, int out, Device device) {
         return CACHE.computeIfAbsent(new Key(mode, in, out, device), k -> {
-            NDManager m = MANAGERS.computeIfAbsent(device, d -> NDManager.newBaseManager(d, "resample-matrices"));
+            NDManager m = MANAGERS.computeIfAbsent(device, d -> NDManager.newBaseManager(d));
             return m.create(weights(mode, in, out), new Shape(in, out));
         });
     }
