@@ -15,6 +15,7 @@ public final class Main {
         return List.of(
                 new InspectCommand(),
                 new ParityCommand(),
+                new QuantizerCommand(),
                 new ExperimentCommand(),
                 new BenchCommand());
     }

@@ -9,8 +9,11 @@ public final class ParityRunners {
     public static List<CaseRunner> all() {
         return List.of(
                 new CheckpointFormatRunner(),
+                new BsqRunner(),
+                new MultiScaleBsqRunner(),
+                new DynamicResolutionRunner(),
+                new VaeRunner(),
                 new InfinityForwardRunner(),
-                new SamplingRunner(),
-                new VaeRunner());
+                new SamplingRunner());
     }
 }
