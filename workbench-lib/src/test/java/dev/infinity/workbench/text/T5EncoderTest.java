@@ -103,6 +103,19 @@ class T5EncoderTest {
     }
 
     @Test
+    void encodingLeavesNothingInTheModelsManager() {
+        try (FlanT5 enc = TextEncoders.flanT5(folder)) {
+            int before = enc.encoder().manager().getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                try (ai.djl.ndarray.NDManager scope = ai.djl.ndarray.NDManager.newBaseManager()) {
+                    enc.encode(List.of("the dog", LONG), scope);
+                }
+            }
+            assertEquals(before, enc.encoder().manager().getManagedArrays().size());
+        }
+    }
+
+    @Test
     void truncatesToMaxLengthKeepingEos() {
         try (FlanT5 enc = TextEncoders.flanT5(folder, FlanT5.Options.defaults().withMaxLength(4))) {
             assertArrayEquals(new long[] {TinyT5.id("▁a"), TinyT5.id("▁red"), TinyT5.id("▁cat"), 1}, enc.tokenizer().encode(LONG));
