@@ -3,6 +3,7 @@ package dev.infinity.workbench.data;
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -32,7 +33,11 @@ public record DataPosition(int epoch, int step, Map<String, Long> cursors) {
     }
 
     public String toJson() {
-        return new Gson().toJson(Map.of("epoch", epoch, "step", step, "cursors", new TreeMap<>(cursors)));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", epoch);
+        m.put("step", step);
+        m.put("cursors", new TreeMap<>(cursors));
+        return new Gson().toJson(m);
     }
 
     public static DataPosition fromJson(String json) {

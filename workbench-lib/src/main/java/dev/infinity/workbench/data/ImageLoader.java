@@ -3,7 +3,10 @@ package dev.infinity.workbench.data;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,17 +58,27 @@ public final class ImageLoader {
         int w = img.getWidth(), h = img.getHeight();
         byte[] out = new byte[w * h * 3];
         Raster r = img.getRaster();
-        boolean grey = img.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
-                && r.getSampleModel().getSampleSize(0) == 8;
-        int[] row = new int[w];
+        ColorModel cm = img.getColorModel();
+        int bands = r.getNumBands();
+        boolean eightBit = true;
+        for (int b = 0; b < bands; b++) eightBit &= r.getSampleModel().getSampleSize(b) == 8;
+        boolean grey = cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && eightBit && !(cm instanceof IndexColorModel);
+        boolean direct = cm.getColorSpace().isCS_sRGB() && eightBit && bands >= 3 && !(cm instanceof IndexColorModel);
+        int[] row = new int[w * Math.max(bands, 1)];
         for (int y = 0; y < h; y++) {
-            if (grey) r.getSamples(0, y, w, 1, 0, row);
+            if (grey || direct) r.getPixels(0, y, w, 1, row); // raw samples, band order R, G, B (, A)
             else img.getRGB(0, y, w, 1, row, 0, w);
             for (int x = 0; x < w; x++) {
-                int o = (y * w + x) * 3, v = row[x];
+                int o = (y * w + x) * 3;
                 if (grey) {
-                    out[o] = out[o + 1] = out[o + 2] = (byte) v;
+                    out[o] = out[o + 1] = out[o + 2] = (byte) row[x * bands];
+                } else if (direct) {
+                    int i = x * bands;
+                    out[o] = (byte) row[i];
+                    out[o + 1] = (byte) row[i + 1];
+                    out[o + 2] = (byte) row[i + 2];
                 } else {
+                    int v = row[x];
                     out[o] = (byte) (v >> 16);
                     out[o + 1] = (byte) (v >> 8);
                     out[o + 2] = (byte) v;
