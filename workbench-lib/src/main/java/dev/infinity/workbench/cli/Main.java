@@ -17,7 +17,8 @@ public final class Main {
                 new ParityCommand(),
                 new QuantizerCommand(),
                 new ExperimentCommand(),
-                new BenchCommand());
+                new BenchCommand(),
+                new DataCommand());
     }
 
     public static void main(String[] argv) {
