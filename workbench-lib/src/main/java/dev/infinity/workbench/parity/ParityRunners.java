@@ -9,6 +9,9 @@ public final class ParityRunners {
     public static List<CaseRunner> all() {
         return List.of(
                 new CheckpointFormatRunner(),
+                new BsqRunner(),
+                new MultiScaleBsqRunner(),
+                new DynamicResolutionRunner(),
                 new VaeRunner());
     }
 }
