@@ -73,7 +73,8 @@ public final class Tokenizer implements AutoCloseable {
     public MultiScaleCode encode(NDArray images) {
         Shape s = images.getShape();
         checkImages(s);
-        return encode(images, scheduleFor((int) s.get(2), (int) s.get(3)));
+        int p = config().patchSize();
+        return encode(images, scheduleFor((int) s.get(2) / p, (int) s.get(3) / p));
     }
 
     /** A tensor (B, C, H, W) in [-1, 1] → code along an explicit schedule (its last scale must be H/p x W/p). */
