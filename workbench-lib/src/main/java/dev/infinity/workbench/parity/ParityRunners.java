@@ -11,6 +11,7 @@ public final class ParityRunners {
                 new CheckpointFormatRunner(),
                 new InfinityForwardRunner(),
                 new SamplingRunner(),
+                new InfinityInferRunner(),
                 new VaeRunner());
     }
 }
