@@ -14,7 +14,8 @@ public final class Main {
     static List<Command> commands() {
         return List.of(
                 new InspectCommand(),
-                new ParityCommand());
+                new ParityCommand(),
+                new BenchCommand());
     }
 
     public static void main(String[] argv) {
