@@ -15,7 +15,8 @@ public final class Main {
         return List.of(
                 new InspectCommand(),
                 new ParityCommand(),
-                new BenchCommand());
+                new BenchCommand(),
+                new GenerateCommand());
     }
 
     public static void main(String[] argv) {
