@@ -18,7 +18,8 @@ public final class Main {
                 new QuantizerCommand(),
                 new ExperimentCommand(),
                 new BenchCommand(),
-                new DataCommand());
+                new DataCommand(),
+                new GenerateCommand());
     }
 
     public static void main(String[] argv) {

@@ -90,6 +90,17 @@ public final class Infinity extends Module {
 
     // ---------------------------------------------------------------- loading
 
+    /**
+     * Loads a checkpoint (plain state dict, or {@code trainer/gpt_fsdp} of a training checkpoint) with the
+     * architecture its shapes imply and the flags of the official 2B inference ({@link InfinityConfig#fromStateDict}).
+     */
+    public static Infinity load(NDManager manager, Path checkpoint) {
+        StateDict sd = StateDict.load(checkpoint);
+        Infinity model = new Infinity(manager, InfinityConfig.fromStateDict(sd, InfinityConfig.builder()));
+        model.loadStateDict(sd);
+        return model;
+    }
+
     /** Builds a model for {@code config} and loads a checkpoint (plain state dict or a training checkpoint). */
     public static Infinity load(NDManager manager, InfinityConfig config, Path checkpoint) {
         Infinity model = new Infinity(manager, config);

@@ -14,6 +14,8 @@ public final class ParityRunners {
                 new DynamicResolutionRunner(),
                 new VaeRunner(),
                 new InfinityForwardRunner(),
-                new SamplingRunner());
+                new SamplingRunner(),
+                new InfinityInferRunner(),
+                new VaeRunner());
     }
 }
