@@ -8,6 +8,7 @@ public final class ParityRunners {
 
     public static List<CaseRunner> all() {
         return List.of(
-                new CheckpointFormatRunner());
+                new CheckpointFormatRunner(),
+                new dev.infinity.workbench.eval.FidRunner());
     }
 }
