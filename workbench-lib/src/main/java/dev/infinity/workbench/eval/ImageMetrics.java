@@ -104,14 +104,16 @@ public final class ImageMetrics {
     /** Mean SSIM of one plane pair over all valid window positions. */
     private static double ssimPlane(float[] x, float[] y, int w, int h) {
         int n = w * h;
-        float[] xx = new float[n], yy = new float[n], xy = new float[n];
+        double[] xd = new double[n], yd = new double[n], xx = new double[n], yy = new double[n], xy = new double[n];
         for (int i = 0; i < n; i++) {
-            xx[i] = x[i] * x[i];
-            yy[i] = y[i] * y[i];
-            xy[i] = x[i] * y[i];
+            xd[i] = x[i];
+            yd[i] = y[i];
+            xx[i] = xd[i] * xd[i];
+            yy[i] = yd[i] * yd[i];
+            xy[i] = xd[i] * yd[i];
         }
         int ow = w - WINDOW + 1, oh = h - WINDOW + 1;
-        double[] mx = filterValid(x, w, h), my = filterValid(y, w, h);
+        double[] mx = filterValid(xd, w, h), my = filterValid(yd, w, h);
         double[] exx = filterValid(xx, w, h), eyy = filterValid(yy, w, h), exy = filterValid(xy, w, h);
         double c1 = (K1 * L) * (K1 * L), c2 = (K2 * L) * (K2 * L);
         double sum = 0;
@@ -124,7 +126,7 @@ public final class ImageMetrics {
     }
 
     /** Separable Gaussian filter, valid region only: (h, w) → (h - 10, w - 10), accumulated in double. */
-    private static double[] filterValid(float[] img, int w, int h) {
+    private static double[] filterValid(double[] img, int w, int h) {
         int ow = w - WINDOW + 1, oh = h - WINDOW + 1;
         double[] rows = new double[h * ow];
         for (int y = 0; y < h; y++) {
