@@ -9,6 +9,7 @@ public final class ParityRunners {
     public static List<CaseRunner> all() {
         return List.of(
                 new CheckpointFormatRunner(),
+                new VaeRunner(),
                 new dev.infinity.workbench.eval.FidRunner());
     }
 }

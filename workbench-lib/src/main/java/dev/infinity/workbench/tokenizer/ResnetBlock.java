@@ -1,0 +1,48 @@
+package dev.infinity.workbench.tokenizer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import dev.infinity.workbench.nn.Conv2d;
+import dev.infinity.workbench.nn.GroupNorm;
+import dev.infinity.workbench.nn.Module;
+
+/**
+ * Pre-activation residual block: {@code x + conv2(swish(norm2(conv1(swish(norm1(x))))))}, with a 1x1
+ * {@code nin_shortcut} on x when the channel count changes. The official code wraps every conv in a
+ * {@code Conv} module ({@code .conv}) and every GroupNorm in a {@code Normalize} ({@code .norm}), which is
+ * why the children are named {@code conv1.conv}, {@code norm1.norm}: the names are the checkpoint keys.
+ */
+public class ResnetBlock extends Module {
+    private final GroupNorm norm1;
+    private final Conv2d conv1;
+    private final GroupNorm norm2;
+    private final Conv2d conv2;
+    private final Conv2d ninShortcut; // null when in == out
+
+    public ResnetBlock(NDManager manager, int in, int out) {
+        super(manager);
+        norm1 = child("norm1.norm", norm(manager, in));
+        conv1 = child("conv1.conv", new Conv2d(manager, in, out, 3, 1, 1, true));
+        norm2 = child("norm2.norm", norm(manager, out));
+        conv2 = child("conv2.conv", new Conv2d(manager, out, out, 3, 1, 1, true));
+        ninShortcut = in == out ? null : child("nin_shortcut.conv", new Conv2d(manager, in, out, 1, 1, 0, true));
+    }
+
+    /** x (B, in, H, W) → (B, out, H, W). */
+    public NDArray forward(NDArray x) {
+        NDArray h = conv1.forward(swish(norm1.forward(x)));
+        h = conv2.forward(swish(norm2.forward(h)));
+        return (ninShortcut == null ? x : ninShortcut.forward(x)).add(h);
+    }
+
+    /** The official {@code Normalize}: GroupNorm, eps 1e-6, 32 groups (or 24), affine. */
+    static GroupNorm norm(NDManager manager, int channels) {
+        return new GroupNorm(manager, VaeConfig.groupsFor(channels), channels, 1e-6f);
+    }
+
+    /** swish(x) = x * sigmoid(x). */
+    static NDArray swish(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+}
