@@ -1,5 +1,9 @@
 package dev.infinity.workbench.data.toy;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -87,6 +91,43 @@ public record ToyScene(Kind kind, ToyBackground background, List<ToyObject> obje
             g.dispose();
         }
         return img;
+    }
+
+    /**
+     * The scene as JSON (the {@code toy_scene} field of the generated meta lines), e.g.
+     * {@code {"kind":"position","background":"black","relation":"left of","objects":[{"shape":"circle","color":"red","cx":0.25,"cy":0.5,"size":0.3},...]}}.
+     */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("kind", kind.name().toLowerCase(Locale.ROOT));
+        o.addProperty("background", background.word);
+        if (relation != null) o.addProperty("relation", relation.geneval());
+        JsonArray objs = new JsonArray();
+        for (ToyObject t : objects) {
+            JsonObject j = new JsonObject();
+            j.addProperty("shape", t.shape().word());
+            j.addProperty("color", t.color().word());
+            j.addProperty("cx", t.cx());
+            j.addProperty("cy", t.cy());
+            j.addProperty("size", t.size());
+            objs.add(j);
+        }
+        o.add("objects", objs);
+        return o;
+    }
+
+    public static ToyScene fromJson(JsonObject o) {
+        List<ToyObject> objs = new ArrayList<>();
+        for (JsonElement e : o.getAsJsonArray("objects")) {
+            JsonObject j = e.getAsJsonObject();
+            objs.add(new ToyObject(ToyShape.parse(j.get("shape").getAsString()), ToyColor.parse(j.get("color").getAsString()),
+                    j.get("cx").getAsDouble(), j.get("cy").getAsDouble(), j.get("size").getAsDouble()));
+        }
+        ToyBackground bg = null;
+        for (ToyBackground b : ToyBackground.values()) if (b.word.equals(o.get("background").getAsString())) bg = b;
+        if (bg == null) throw new IllegalArgumentException("unknown background " + o.get("background"));
+        return new ToyScene(Kind.valueOf(o.get("kind").getAsString().toUpperCase(Locale.ROOT)), bg, objs,
+                o.has("relation") ? ToyRelation.parseGeneval(o.get("relation").getAsString()) : null);
     }
 
     /** "small" / "medium sized" / "large" for a size as a fraction of the shorter image side. */
