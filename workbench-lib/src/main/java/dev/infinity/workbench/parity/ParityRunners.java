@@ -16,6 +16,6 @@ public final class ParityRunners {
                 new InfinityForwardRunner(),
                 new SamplingRunner(),
                 new InfinityInferRunner(),
-                new VaeRunner());
+                new dev.infinity.workbench.eval.FidRunner());
     }
 }
