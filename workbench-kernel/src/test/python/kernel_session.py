@@ -3,7 +3,7 @@
 Reads a JSON request on stdin: {"kernel": NAME, "steps": [STEP...]} where a STEP is
   {"code": "...", "timeout": 60, "interrupt_after": 2.0}   execute a cell (optionally interrupt it)
   {"restart": true}                                      restart the kernel (a new process)
-and prints a JSON list with one result per step: status (ok | error | timeout), ename, evalue,
+and writes to the file named by its argument a JSON list with one result per step: status (ok | error | timeout), ename, evalue,
 traceback, stdout, stderr, outputs (the data of execute_result / display_data), seconds.
 """
 import json
@@ -77,9 +77,10 @@ def main():
             else:
                 results.append(execute(km, kc, step))
     finally:
+        with open(sys.argv[1], "w") as out:
+            json.dump(results, out)
         kc.stop_channels()
         km.shutdown_kernel(now=False)
-    json.dump(results, sys.stdout)
 
 
 if __name__ == "__main__":
