@@ -34,7 +34,9 @@ class Run:
         if skip:
             out.unlink(missing_ok=True)  # no stale result for a notebook that was not run
             return "SKIPPED", skip
+        # "immediate": the kernel's process group is killed (SIGKILL) as soon as the notebook ends or fails
         client = NotebookClient(nb, timeout=self.timeout, startup_timeout=120, record_timing=True,
+                                shutdown_kernel="immediate",
                                 resources={"metadata": {"path": str(self.path.parent)}},
                                 **({"kernel_name": self.kernel} if self.kernel else {}))
         client.on_notebook_start = lambda **_: self._remember_kernel(client.km)
@@ -42,9 +44,9 @@ class Run:
             client.execute()
             return "PASSED", ""
         except CellTimeoutError as e:
-            return "FAILED", "timeout: " + first_line(e) + self._kill_kernel()
+            return "FAILED", f"timeout: {first_line(e)} (kernel pid {self.kernel_pid} and its process group killed)"
         except DeadKernelError as e:
-            return "FAILED", "the kernel died: " + first_line(e)
+            return "FAILED", f"the kernel died: {first_line(e)}"
         except CellExecutionError as e:
             return "FAILED", error_summary(e)
         except Exception as e:  # kernel did not start, bad notebook, ...
@@ -58,19 +60,17 @@ class Run:
         self.kernel_pid = getattr(getattr(provisioner, "process", None), "pid", None)
 
     def _kill_kernel(self):
-        """Kills the kernel's process group (the kernel leads its own session); returns a note."""
+        """Makes sure the kernel is gone: kills its process group (the kernel leads its own session)."""
         pid = self.kernel_pid
         if not pid or not alive(pid):
-            return ""
+            return
         try:
-            pgid = os.getpgid(pid)
-            if pgid == pid:
-                os.killpg(pgid, signal.SIGKILL)
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGKILL)
             else:
                 os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
-            return ""
-        return f" (kernel pid {pid} killed)"
+            pass
 
 
 def raise_interrupt(signum, frame):
