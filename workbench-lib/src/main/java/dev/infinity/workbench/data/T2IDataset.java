@@ -360,19 +360,22 @@ public final class T2IDataset {
             List<Batch.Sample> samples = new ArrayList<>(cfg.batchSize);
             int failures = 0;
             while (samples.size() < cfg.batchSize) {
-                long cursor = cursors[p.index]++;
-                int item = item(p, cursor);
-                if (failed[p.index].get(item)) continue;
-                DataRecord r = record(p, item);
-                try {
-                    BufferedImage img = ImageLoader.read(cfg.root.resolve(r.imagePath()));
-                    byte[] rgb = ImagePreprocess.resizeCropRgb(ImageLoader.rgb(img), img.getHeight(), img.getWidth(), hw[0], hw[1]);
-                    String caption = captions.choose(r, new Random(mix(cfg.seed, epoch, p.index, cursor, 0x6361)));
-                    samples.add(new Batch.Sample(r, caption, ImageLoader.fromRgb(rgb, hw[0], hw[1]), ImagePreprocess.toPm1(rgb, hw[0], hw[1])));
-                } catch (IOException e) {
-                    failed[p.index].set(item);
-                    boolean missing = e instanceof java.nio.file.NoSuchFileException;
-                    skipLog.skip(missing ? Reason.MISSING_IMAGE : Reason.CORRUPT_IMAGE, r.where(), e.getMessage());
+                // the next items not known to be bad, as many as are missing; loaded in parallel, used in order
+                List<long[]> picks = new ArrayList<>(); // {cursor, item}
+                while (picks.size() < cfg.batchSize - samples.size()) {
+                    long cursor = cursors[p.index]++;
+                    int item = item(p, cursor);
+                    if (!failed[p.index].get(item)) picks.add(new long[] {cursor, item});
+                }
+                List<Object> loaded = picks.parallelStream().map(c -> load(p, c[0], (int) c[1], hw)).toList();
+                for (int i = 0; i < picks.size(); i++) {
+                    if (loaded.get(i) instanceof Batch.Sample s) {
+                        samples.add(s);
+                        continue;
+                    }
+                    Failure f = (Failure) loaded.get(i);
+                    failed[p.index].set((int) picks.get(i)[1]);
+                    skipLog.skip(f.missing ? Reason.MISSING_IMAGE : Reason.CORRUPT_IMAGE, f.record.where(), f.message);
                     if (++failures > p.size || failed[p.index].cardinality() == p.size) {
                         throw new IllegalStateException("template " + p.template + ": no image could be loaded (" + skipLog + ")");
                     }
@@ -380,6 +383,19 @@ public final class T2IDataset {
             }
             step++;
             return new Batch(p.template, hw[0], hw[1], samples);
+        }
+
+        /** A sample, or a {@link Failure} when the image cannot be read. */
+        private Object load(Pool p, long cursor, int item, int[] hw) {
+            DataRecord r = record(p, item);
+            try {
+                BufferedImage img = ImageLoader.read(cfg.root.resolve(r.imagePath()));
+                byte[] rgb = ImagePreprocess.resizeCropRgb(ImageLoader.rgb(img), img.getHeight(), img.getWidth(), hw[0], hw[1]);
+                String caption = captions.choose(r, new Random(mix(cfg.seed, epoch, p.index, cursor, 0x6361)));
+                return new Batch.Sample(r, caption, ImageLoader.fromRgb(rgb, hw[0], hw[1]), ImagePreprocess.toPm1(rgb, hw[0], hw[1]));
+            } catch (IOException e) {
+                return new Failure(r, e instanceof java.nio.file.NoSuchFileException, e.getMessage());
+            }
         }
 
         /** The pool item at a cursor: cycle cursor / size of this epoch's permutations, slot cursor % size. */
@@ -392,6 +408,8 @@ public final class T2IDataset {
             return perm[p.index][(int) (cursor % p.size)];
         }
     }
+
+    private record Failure(DataRecord record, boolean missing, String message) {}
 
     /** The template (pool index) of every batch of an epoch, in a seeded random order. */
     private int[] plan(int epoch) {
