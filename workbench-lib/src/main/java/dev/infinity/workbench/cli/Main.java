@@ -15,7 +15,8 @@ public final class Main {
         return List.of(
                 new InspectCommand(),
                 new DataCommand(),
-                new ParityCommand());
+                new ParityCommand(),
+                new QuantizerCommand());
     }
 
     public static void main(String[] argv) {

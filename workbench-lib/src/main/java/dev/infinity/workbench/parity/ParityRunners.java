@@ -8,6 +8,9 @@ public final class ParityRunners {
 
     public static List<CaseRunner> all() {
         return List.of(
-                new CheckpointFormatRunner());
+                new CheckpointFormatRunner(),
+                new BsqRunner(),
+                new MultiScaleBsqRunner(),
+                new DynamicResolutionRunner());
     }
 }
