@@ -1,6 +1,7 @@
 package dev.infinity.workbench.data;
 
 import dev.infinity.workbench.data.SkipLog.Reason;
+import dev.infinity.workbench.tokenizer.DynamicResolution;
 
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
@@ -49,6 +50,15 @@ public final class T2IDataset {
         static PixelSize fixed(int height, int width) {
             return (template, hDivW) -> new int[] {height, width};
         }
+
+        /** The official size for the template and a pixel budget ("0.06M", "0.25M", "0.60M", "1M"). */
+        static PixelSize budget(String pn) {
+            DynamicResolution.entry(1.0, pn); // fails now, naming the budgets, if pn is unknown
+            return (template, hDivW) -> {
+                DynamicResolution.Entry e = DynamicResolution.forAspect(hDivW, pn);
+                return new int[] {e.pixelH(), e.pixelW()};
+            };
+        }
     }
 
     private final Builder cfg;
@@ -77,8 +87,8 @@ public final class T2IDataset {
         private boolean dynamicLength = true;
         private int batchSize = 2;
         private long seed = 0;
-        private PixelSize pixelSize;
-        private double[] templates;
+        private PixelSize pixelSize = PixelSize.budget("0.06M");
+        private boolean templateCheck = true;
         private boolean checkImages = true;
         private int keepReasons = 10;
 
@@ -101,17 +111,20 @@ public final class T2IDataset {
 
         public Builder seed(long seed) { this.seed = seed; return this; }
 
-        /** Target pixel size per template (required to load images). */
+        /** Target pixel size per template (default: the official 0.06M sizes, {@code pn("0.06M")}). */
         public Builder pixelSize(PixelSize p) { this.pixelSize = p; return this; }
+
+        /** The official pixel size of each template at a pixel budget, e.g. "0.25M". */
+        public Builder pn(String pixelBudget) { return pixelSize(PixelSize.budget(pixelBudget)); }
 
         /** One pixel size for all templates. */
         public Builder pixelSize(int height, int width) { return pixelSize(PixelSize.fixed(height, width)); }
 
         /**
-         * The aspect templates (official {@code h_div_w_templates}); when set, a line whose h_div_w is nearest to
-         * another template than its file's is skipped, as the official loader drops it.
+         * Skip a line whose h_div_w is nearest to another official template than its file's, as the official
+         * loader drops it (default on).
          */
-        public Builder templates(double... hDivWTemplates) { this.templates = hDivWTemplates.clone(); return this; }
+        public Builder templateCheck(boolean on) { this.templateCheck = on; return this; }
 
         /** Check at scan time that every image file exists (default on; one file-system lookup per line). */
         public Builder checkImagesExist(boolean on) { this.checkImages = on; return this; }
@@ -180,8 +193,8 @@ public final class T2IDataset {
                 log.skip(Reason.MALFORMED_LINE, where, e.getMessage());
                 return;
             }
-            if (templates != null) {
-                double nearest = nearestTemplate(r.hDivW());
+            if (templateCheck) {
+                double nearest = DynamicResolution.nearestTemplate(r.hDivW());
                 if (Math.abs(nearest - sf.hDivW()) > 0.01) {
                     log.skip(Reason.WRONG_TEMPLATE, where, "h_div_w " + r.hDivW() + " is nearest to template " + nearest + ", not " + sf.template());
                     return;
@@ -192,13 +205,6 @@ public final class T2IDataset {
                 return;
             }
             pool.add(fileIndex, offset, raw.length, lineNo);
-        }
-
-        /** The official template choice: nearest, the first on ties. */
-        private double nearestTemplate(double hDivW) {
-            double best = templates[0];
-            for (double t : templates) if (Math.abs(hDivW - t) < Math.abs(hDivW - best)) best = t;
-            return best;
         }
     }
 
@@ -301,7 +307,6 @@ public final class T2IDataset {
 
     /** Batches from a saved position (see {@link BatchStream#position()}). */
     public BatchStream stream(DataPosition from) {
-        if (cfg.pixelSize == null) throw new IllegalStateException("set the target pixel size (Builder.pixelSize) to load images");
         for (String t : from.cursors().keySet()) {
             if (pools.stream().noneMatch(p -> p.template.equals(t))) throw new IllegalArgumentException("position names template '" + t + "' which this data set does not have");
         }
@@ -382,7 +387,7 @@ public final class T2IDataset {
                 }
             }
             step++;
-            return new Batch(p.template, hw[0], hw[1], samples);
+            return new Batch(p.template, p.hDivW, hw[0], hw[1], samples);
         }
 
         /** A sample, or a {@link Failure} when the image cannot be read. */

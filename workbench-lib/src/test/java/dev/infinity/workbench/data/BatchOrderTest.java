@@ -25,7 +25,7 @@ class BatchOrderTest {
         throw new IllegalStateException("data/infinity_toy_data not found from " + Path.of("").toAbsolutePath());
     }
 
-    /** Pixel size of each toy template, from the generator's table. */
+    /** Pixel size of each toy template, from the generator's table (the images are rendered at that size). */
     static T2IDataset.PixelSize toySizes() {
         return (template, hDivW) -> ToyDataGenerator.TEMPLATES.stream().filter(t -> Math.abs(t.hDivW() - hDivW) < 1e-9)
                 .map(t -> new int[] {t.height(), t.width()}).findFirst().orElseThrow();
@@ -34,7 +34,7 @@ class BatchOrderTest {
     static T2IDataset toy(long seed, int batch) {
         Path dir = toyData();
         return T2IDataset.builder(dir.resolve("splits")).imageRoot(new ImageRoot(dir, "data/infinity_toy_data/"))
-                .pixelSize(toySizes()).batchSize(batch).seed(seed).build();
+                .batchSize(batch).seed(seed).build(); // default pixel sizes: official 0.06M
     }
 
     /** What identifies a batch: template, images, captions. */

@@ -47,7 +47,7 @@ class MalformedDataTest {
 
     private T2IDataset.Builder builder(Path splits) {
         return T2IDataset.builder(splits).imageRoot(new ImageRoot(OfficialToyDataTest.OFFICIAL, "data/infinity_toy_data/"))
-                .templates(OfficialToyDataTest.TEMPLATES).pixelSize(48, 32).batchSize(2).keepReasons(20);
+                .pixelSize(48, 32).batchSize(2).keepReasons(20);
     }
 
     @Test
