@@ -52,14 +52,16 @@ final class DataCommand implements Command {
         String size = args.get("size", null);
         String pn = args.get("pn", "0.06M");
         args.rejectUnknown();
-        ImageRoot root = rootArg == null ? ImageRoot.workingDirectory() : new ImageRoot(Path.of(rootArg), strip == null ? "" : strip);
-        T2IDataset.Builder builder = T2IDataset.builder(splits).imageRoot(root).batchSize(batch).pn(pn);
+        T2IDataset.Builder builder = T2IDataset.builder(splits).batchSize(batch).pn(pn);
+        if (rootArg != null) builder.imageRoot(new ImageRoot(Path.of(rootArg), strip == null ? "" : strip));
         if (size != null) {
             String[] hw = size.split("x");
             if (hw.length != 2 || !hw[0].matches("\\d+") || !hw[1].matches("\\d+")) throw new Args.UsageException("--size expects HxW, e.g. 256x256");
             builder.pixelSize(Integer.parseInt(hw[0]), Integer.parseInt(hw[1]));
         }
         T2IDataset ds = builder.build();
+        System.out.println("images resolved against " + ds.imageRoot().root().toAbsolutePath()
+                + (ds.imageRoot().stripPrefix().isEmpty() ? "" : " after removing '" + ds.imageRoot().stripPrefix() + "'"));
         for (T2IDataset.TemplateInfo t : ds.templates()) {
             System.out.printf(Locale.ROOT, "template %-7s %6d usable lines, %5d batches/epoch%n", t.template(), t.usable(), t.batchesPerEpoch());
         }

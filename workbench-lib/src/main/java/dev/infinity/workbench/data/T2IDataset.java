@@ -82,7 +82,7 @@ public final class T2IDataset {
     /** Options, with the official defaults where there is one. */
     public static final class Builder {
         private final Path folder;
-        private ImageRoot root = ImageRoot.workingDirectory();
+        private ImageRoot root;
         private double shortProb = 0.2;
         private boolean dynamicLength = true;
         private int batchSize = 2;
@@ -94,7 +94,10 @@ public final class T2IDataset {
 
         private Builder(Path folder) { this.folder = folder; }
 
-        /** How {@code image_path} is resolved (default: against the working directory, as the official code). */
+        /**
+         * How {@code image_path} is resolved. Default: against the working directory, as the official code does,
+         * if the first line's image is found there; otherwise {@link ImageRoot#detect} against the meta folder's parent.
+         */
         public Builder imageRoot(ImageRoot root) { this.root = root; return this; }
 
         /** Probability of training on the short caption (official default 0.2). */
@@ -147,6 +150,7 @@ public final class T2IDataset {
                         p + ": meta file name must be [h_div_w_template]_[num_examples].jsonl, e.g. 1.000_000002500.jsonl")));
             }
             if (files.isEmpty()) throw new UncheckedIOException(new IOException("no .jsonl meta files in " + folder));
+            if (root == null) root = defaultRoot(files);
             SkipLog log = new SkipLog(keepReasons);
             Map<String, Pool> pools = new LinkedHashMap<>();
             for (int f = 0; f < files.size(); f++) {
@@ -182,6 +186,28 @@ public final class T2IDataset {
                 throw new UncheckedIOException("cannot read meta file " + sf.path() + ": " + e.getMessage(), e);
             }
             return lineNo;
+        }
+
+        /** The working directory, or the root detected from the first parseable line (see {@link #imageRoot}). */
+        private ImageRoot defaultRoot(List<SplitFile> files) {
+            for (SplitFile sf : files) {
+                try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(sf.path()), StandardCharsets.UTF_8))) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        DataRecord r;
+                        try {
+                            r = DataRecord.parse(line, sf, 0);
+                        } catch (DataRecord.MalformedRecordException e) {
+                            continue;
+                        }
+                        if (Path.of(r.imagePath()).isAbsolute() || Files.isRegularFile(Path.of(r.imagePath()))) return ImageRoot.workingDirectory();
+                        Path parent = folder.toAbsolutePath().getParent();
+                        return parent == null ? ImageRoot.workingDirectory() : ImageRoot.detect(parent, r.imagePath());
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read meta file " + sf.path() + ": " + e.getMessage(), e);
+                }
+            }
+            return ImageRoot.workingDirectory();
         }
 
         private void check(SplitFile sf, int fileIndex, Pool pool, SkipLog log, byte[] raw, long offset, long lineNo) {
@@ -259,6 +285,9 @@ public final class T2IDataset {
     public SkipLog skipLog() { return skipLog; }
 
     public int batchSize() { return cfg.batchSize; }
+
+    /** How image paths are resolved (the one given, or the default chosen at build time). */
+    public ImageRoot imageRoot() { return cfg.root; }
 
     /** Number of usable lines over all templates. */
     public long size() {

@@ -33,7 +33,7 @@ class BatchOrderTest {
 
     static T2IDataset toy(long seed, int batch) {
         Path dir = toyData();
-        return T2IDataset.builder(dir.resolve("splits")).imageRoot(new ImageRoot(dir, "data/infinity_toy_data/"))
+        return T2IDataset.builder(dir.resolve("splits")) // image root found from the meta folder's parent
                 .batchSize(batch).seed(seed).build(); // default pixel sizes: official 0.06M
     }
 

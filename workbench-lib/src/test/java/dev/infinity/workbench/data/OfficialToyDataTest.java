@@ -49,6 +49,13 @@ class OfficialToyDataTest {
     }
 
     @Test
+    void withoutAnImageRootTheMetaFoldersParentIsSearched() {
+        T2IDataset ds = T2IDataset.builder(OFFICIAL.resolve("splits")).build();
+        assertEquals(new ImageRoot(OFFICIAL, "data/infinity_toy_data/"), ds.imageRoot());
+        assertEquals(0, ds.skipLog().total());
+    }
+
+    @Test
     void theImageRootPrefixIsDetectedFromALine() {
         ImageRoot root = ImageRoot.detect(OFFICIAL, "data/infinity_toy_data/images/1220076234599834949.jpg");
         assertEquals(new ImageRoot(OFFICIAL, "data/infinity_toy_data/"), root);
