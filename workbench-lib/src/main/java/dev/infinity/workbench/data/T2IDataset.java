@@ -5,17 +5,21 @@ import dev.infinity.workbench.tokenizer.DynamicResolution;
 
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -191,7 +195,7 @@ public final class T2IDataset {
         /** The working directory, or the root detected from the first parseable line (see {@link #imageRoot}). */
         private ImageRoot defaultRoot(List<SplitFile> files) {
             for (SplitFile sf : files) {
-                try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(sf.path()), StandardCharsets.UTF_8))) {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(sf.path()), StandardCharsets.UTF_8))) {
                     for (String line = in.readLine(); line != null; line = in.readLine()) {
                         DataRecord r;
                         try {
@@ -260,10 +264,10 @@ public final class T2IDataset {
         void add(int f, long off, int len, long lineNo) {
             if (size == file.length) {
                 int n = size * 2;
-                file = java.util.Arrays.copyOf(file, n);
-                offset = java.util.Arrays.copyOf(offset, n);
-                length = java.util.Arrays.copyOf(length, n);
-                line = java.util.Arrays.copyOf(line, n);
+                file = Arrays.copyOf(file, n);
+                offset = Arrays.copyOf(offset, n);
+                length = Arrays.copyOf(length, n);
+                line = Arrays.copyOf(line, n);
             }
             file[size] = f;
             offset[size] = off;
@@ -377,7 +381,7 @@ public final class T2IDataset {
         }
 
         @Override
-        public boolean hasNext() { return order.length > 0 || batchesPerEpoch() > 0; }
+        public boolean hasNext() { return order.length > 0; }
 
         @Override
         public Batch next() {
@@ -385,8 +389,8 @@ public final class T2IDataset {
             if (step == order.length) {
                 epoch++;
                 step = 0;
-                java.util.Arrays.fill(cursors, 0);
-                java.util.Arrays.fill(permCycle, -1);
+                Arrays.fill(cursors, 0);
+                Arrays.fill(permCycle, -1);
                 order = plan(epoch);
             }
             Pool p = pools.get(order[step]);
@@ -428,7 +432,7 @@ public final class T2IDataset {
                 String caption = captions.choose(r, new Random(mix(cfg.seed, epoch, p.index, cursor, 0x6361)));
                 return new Batch.Sample(r, caption, ImageLoader.fromRgb(rgb, hw[0], hw[1]), ImagePreprocess.toPm1(rgb, hw[0], hw[1]));
             } catch (IOException e) {
-                return new Failure(r, e instanceof java.nio.file.NoSuchFileException, e.getMessage());
+                return new Failure(r, e instanceof NoSuchFileException, e.getMessage());
             }
         }
 
