@@ -333,6 +333,21 @@ public final class T2IDataset {
         }
     }
 
+    /**
+     * The position after {@code globalStep} batches from the start, computed without loading anything: for a
+     * trainer that kept only its step count. Exact when no image failed to load before that point (a failure
+     * makes its template consume one more item); otherwise resume from the saved {@link BatchStream#position()}.
+     */
+    public DataPosition positionAt(long globalStep) {
+        int per = batchesPerEpoch();
+        if (per == 0 || globalStep < 0) throw new IllegalArgumentException("no position " + globalStep + " in a data set of " + per + " batches per epoch");
+        int epoch = Math.toIntExact(globalStep / per), step = (int) (globalStep % per);
+        int[] order = plan(epoch);
+        Map<String, Long> cursors = new LinkedHashMap<>();
+        for (int i = 0; i < step; i++) cursors.merge(pools.get(order[i]).template, (long) cfg.batchSize, Long::sum);
+        return new DataPosition(epoch, step, cursors);
+    }
+
     /** Batches from the start of epoch 0. */
     public BatchStream stream() {
         return stream(DataPosition.start());

@@ -65,6 +65,8 @@ class BatchOrderTest {
         List<String> rest = take(it, 5);
         // a new process: new data set object, position parsed from its JSON
         assertEquals(rest, take(toy(11, 4).stream(DataPosition.fromJson(saved)), 5));
+        // a trainer that kept only its step count: the same position, computed without loading
+        assertEquals(DataPosition.fromJson(saved), toy(11, 4).positionAt(7));
     }
 
     @Test
@@ -93,9 +95,12 @@ class BatchOrderTest {
         }
         assertEquals(expectedBatches, batches);
         assertEquals(DataPosition.epoch(1), it.position());
+        assertEquals(DataPosition.epoch(1), ds.positionAt(ds.batchesPerEpoch()));
         // templates are interleaved, not one block after another
         assertTrue(order.subList(0, 15).stream().distinct().count() > 1, order.toString());
         it.next();
         assertEquals(1, it.epoch());
+        it.next();
+        assertEquals(ds.positionAt(ds.batchesPerEpoch() + 2), it.position());
     }
 }
