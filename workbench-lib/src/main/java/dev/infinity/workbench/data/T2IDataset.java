@@ -411,14 +411,22 @@ public final class T2IDataset {
             Pool p = pools.get(order[step]);
             int[] hw = cfg.pixelSize.of(p.template, p.hDivW);
             List<Batch.Sample> samples = new ArrayList<>(cfg.batchSize);
-            int failures = 0;
             while (samples.size() < cfg.batchSize) {
+                if (failed[p.index].cardinality() == p.size) {
+                    throw new IllegalStateException("template " + p.template + ": no image could be loaded (" + skipLog + ")");
+                }
                 // the next items not known to be bad, as many as are missing; loaded in parallel, used in order
                 List<long[]> picks = new ArrayList<>(); // {cursor, item}
+                BitSet picked = new BitSet();
                 while (picks.size() < cfg.batchSize - samples.size()) {
-                    long cursor = cursors[p.index]++;
+                    long cursor = cursors[p.index];
                     int item = item(p, cursor);
-                    if (!failed[p.index].get(item)) picks.add(new long[] {cursor, item});
+                    if (picked.get(item)) break; // a template smaller than the batch: load these first
+                    cursors[p.index]++;
+                    if (!failed[p.index].get(item)) {
+                        picks.add(new long[] {cursor, item});
+                        picked.set(item);
+                    }
                 }
                 List<Object> loaded = picks.parallelStream().map(c -> load(p, c[0], (int) c[1], hw)).toList();
                 for (int i = 0; i < picks.size(); i++) {
@@ -429,9 +437,6 @@ public final class T2IDataset {
                     Failure f = (Failure) loaded.get(i);
                     failed[p.index].set((int) picks.get(i)[1]);
                     skipLog.skip(f.missing ? Reason.MISSING_IMAGE : Reason.CORRUPT_IMAGE, f.record.where(), f.message);
-                    if (++failures > p.size || failed[p.index].cardinality() == p.size) {
-                        throw new IllegalStateException("template " + p.template + ": no image could be loaded (" + skipLog + ")");
-                    }
                 }
             }
             step++;
