@@ -69,7 +69,7 @@ final class WorkbenchKernel extends BaseKernel {
         System.setIn(cellIO.in);
         cellIO.attach(env, request.isStdinEnabled());
         try {
-            DisplayData result = shell.call(() -> runCell(request.getCode()));
+            DisplayData result = shell.runCell(() -> runCell(request.getCode()));
             cellIO.flush();
             if (result != null) env.publish(new PublishExecuteResult(count, result));
             env.defer().reply(new ExecuteReply(count, Map.of()));
@@ -124,7 +124,7 @@ final class WorkbenchKernel extends BaseKernel {
     @Override
     public Object evalRaw(String source) {
         try {
-            Object value = shell.call(() -> shell.evalCell(source));
+            Object value = shell.runCell(() -> shell.evalCell(source));
             return value == NotebookShell.NO_VALUE ? null : value;
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);
