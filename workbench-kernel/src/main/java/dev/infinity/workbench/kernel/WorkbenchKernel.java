@@ -90,26 +90,12 @@ final class WorkbenchKernel extends BaseKernel {
 
     /** Runs on the notebook thread: magics, snippets, then the rendering of the final value. */
     private DisplayData runCell(String code) throws CellException {
-        String java;
         try {
-            java = Magics.runLeading(code, magicsRegistry, this);
+            Object value = shell.evalCell(Magics.runLeading(code, magicsRegistry, this));
+            return value == NotebookShell.NO_VALUE ? null : renderer.render(value);
         } catch (CellException e) {
             throw e;
-        } catch (Throwable t) {
-            throw CellException.runtime(t);
-        }
-        Object value;
-        try {
-            value = shell.evalCell(java);
-        } catch (CellException e) {
-            throw e;
-        } catch (Throwable t) { // e.g. an Error thrown inside JShell itself
-            throw CellException.runtime(t);
-        }
-        if (value == NotebookShell.NO_VALUE) return null;
-        try {
-            return renderer.render(value);
-        } catch (Throwable t) {
+        } catch (Throwable t) { // a toString() or renderer that failed, an Error inside JShell itself
             throw CellException.runtime(t);
         }
     }
