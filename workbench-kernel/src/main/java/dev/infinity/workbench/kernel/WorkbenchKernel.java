@@ -58,9 +58,10 @@ final class WorkbenchKernel extends BaseKernel {
     protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
         commManager.setMessageContext(message);
         ExecuteRequest request = message.getContent();
-        int count = executionCount.getAndIncrement();
+        boolean silent = request.isSilent(); // a tool's request: no count, no echo, no result
+        int count = silent ? executionCount.get() : executionCount.getAndIncrement();
         env.setBusyDeferIdle();
-        env.publish(new PublishExecuteInput(request.getCode(), count));
+        if (!silent) env.publish(new PublishExecuteInput(request.getCode(), count));
 
         PrintStream out = System.out, err = System.err;
         InputStream in = System.in;
@@ -71,7 +72,7 @@ final class WorkbenchKernel extends BaseKernel {
         try {
             DisplayData result = shell.runCell(() -> runCell(request.getCode()));
             cellIO.flush();
-            if (result != null) env.publish(new PublishExecuteResult(count, result));
+            if (result != null && !silent) env.publish(new PublishExecuteResult(count, result));
             env.defer().reply(new ExecuteReply(count, Map.of()));
         } catch (Throwable t) {
             CellException e = t instanceof CellException ce ? ce : CellException.runtime(t);
