@@ -12,7 +12,6 @@ import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * JShell's execution engine, in the kernel's own process and on the caller's thread: snippets run in the
@@ -20,16 +19,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * objects (JShell's own engines hand back only strings), so results can be rendered richly and errors
  * reported with their real class.
  *
- * <p>Interrupting user code: the running thread is interrupted; user code that ignores interrupts is
- * stopped after a grace period where the JVM still allows {@code Thread.stop} (JDK 17).
+ * <p>Interrupting a cell: its thread is interrupted (now, or when its code starts if JShell is still
+ * compiling); code that ignores interrupts is stopped after a grace period where the JVM still allows
+ * {@code Thread.stop} (JDK 17).
  */
 final class InProcessExecution extends DirectExecutionControl {
     private static final long STOP_GRACE_MS = 3000;
 
     private final NotebookClassLoader loader;
-    private final AtomicLong invocations = new AtomicLong();
-    private volatile Thread userThread;       // non-null while user code runs
-    private volatile boolean interruptPending; // an interrupt arrived while JShell was compiling
+    private Thread userThread;           // non-null while user code runs
+    private boolean cellInterrupted;     // until the cell ends
     private volatile Object lastValue;
     private volatile Throwable lastThrowable;
 
@@ -55,9 +54,13 @@ final class InProcessExecution extends DirectExecutionControl {
         return valueString(value);
     }
 
-    /** A new cell starts: interrupts meant for the previous one are void. */
-    void beginCell() {
-        interruptPending = false;
+    /** The cell ended: interrupts are over. */
+    synchronized void endCell() {
+        cellInterrupted = false;
+    }
+
+    synchronized boolean cellInterrupted() {
+        return cellInterrupted;
     }
 
     /** A new snippet starts. */
@@ -84,46 +87,44 @@ final class InProcessExecution extends DirectExecutionControl {
     }
 
     @Override
-    protected void clientCodeEnter() {
-        invocations.incrementAndGet();
+    protected synchronized void clientCodeEnter() {
         userThread = Thread.currentThread();
-        if (interruptPending) {
-            interruptPending = false;
-            userThread.interrupt();
-        }
+        if (cellInterrupted) userThread.interrupt();
     }
 
     @Override
-    protected void clientCodeLeave() {
+    protected synchronized void clientCodeLeave() {
         userThread = null;
     }
 
     /** Interrupts the running cell (called from the kernel's control thread). */
-    void interrupt() {
-        Thread t = userThread;
-        if (t == null) {
-            interruptPending = true;
-            return;
-        }
-        long invocation = invocations.get();
-        t.interrupt();
-        Thread stopper = new Thread(() -> stopIfStillRunning(t, invocation), "notebook-stopper");
+    synchronized void interrupt() {
+        if (cellInterrupted) return; // a stopper is already at work
+        cellInterrupted = true;
+        if (userThread != null) userThread.interrupt();
+        Thread stopper = new Thread(this::stopWhileInterrupted, "notebook-stopper");
         stopper.setDaemon(true);
         stopper.start();
     }
 
+    /** Stops the cell's code, every grace period, for as long as the interrupted cell runs. */
     @SuppressWarnings({"deprecation", "removal"})
-    private void stopIfStillRunning(Thread t, long invocation) {
-        try {
-            Thread.sleep(STOP_GRACE_MS);
-        } catch (InterruptedException e) {
-            return;
-        }
-        if (userThread == t && invocations.get() == invocation) {
+    private void stopWhileInterrupted() {
+        while (true) {
             try {
-                t.stop();
-            } catch (UnsupportedOperationException e) {
-                System.err.println("kernel: the cell ignores interrupts and this JVM cannot stop threads; restart the kernel");
+                Thread.sleep(STOP_GRACE_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (!cellInterrupted) return;
+                if (userThread == null) continue;
+                try {
+                    userThread.stop();
+                } catch (UnsupportedOperationException e) {
+                    System.err.println("kernel: the cell ignores interrupts and this JVM cannot stop threads; restart the kernel");
+                    return;
+                }
             }
         }
     }

@@ -57,6 +57,17 @@ final class NotebookShell {
         }));
     }
 
+    /** Runs a cell's work on the notebook thread and waits for it; {@link #interrupt()} applies meanwhile. */
+    <T> T runCell(Callable<T> cellTask) throws Exception {
+        cellRunning = true;
+        try {
+            return call(cellTask);
+        } finally {
+            cellRunning = false;
+            execution.endCell();
+        }
+    }
+
     /** Runs {@code task} on the notebook thread and waits for it. */
     <T> T call(Callable<T> task) throws Exception {
         Future<T> f = notebookThread.submit(task);
@@ -73,30 +84,25 @@ final class NotebookShell {
      */
     Object evalCell(String cell) throws CellException {
         Thread.interrupted(); // an interrupt that arrived after the previous cell ended
-        execution.beginCell();
-        cellRunning = true;
-        try {
-            SourceCodeAnalysis analysis = jshell.sourceCodeAnalysis();
-            Object value = NO_VALUE;
-            String rest = cell;
-            while (!rest.isBlank()) {
-                SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
-                if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) break;
-                int start = cell.length() - rest.length();
-                String source;
-                if (info.completeness().isComplete()) {
-                    source = info.source();
-                    rest = info.remaining();
-                } else { // let javac say what is missing
-                    source = rest;
-                    rest = "";
-                }
-                value = evalSnippet(source, cell, startOf(source, cell, start));
+        SourceCodeAnalysis analysis = jshell.sourceCodeAnalysis();
+        Object value = NO_VALUE;
+        String rest = cell;
+        while (!rest.isBlank()) {
+            if (execution.cellInterrupted()) throw CellException.of("Interrupted", "the cell was interrupted");
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
+            if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) break;
+            int start = cell.length() - rest.length();
+            String source;
+            if (info.completeness().isComplete()) {
+                source = info.source();
+                rest = info.remaining();
+            } else { // let javac say what is missing
+                source = rest;
+                rest = "";
             }
-            return value;
-        } finally {
-            cellRunning = false;
+            value = evalSnippet(source, cell, startOf(source, cell, start));
         }
+        return value;
     }
 
     private Object evalSnippet(String source, String cell, int start) throws CellException {
@@ -125,6 +131,9 @@ final class NotebookShell {
                     + String.join(", ", jshell.unresolvedDependencies(s).toList()) + " is declared");
         }
         Throwable real = execution.lastThrowable();
+        if (real != null && real.getClass().getName().equals("java.lang.ThreadDeath")) {
+            return CellException.of("Interrupted", "the cell's code ignored the interrupt and was stopped");
+        }
         if (real != null) return CellException.runtime(real, e);
         String name = e instanceof EvalException ee ? ee.getExceptionClassName() : e.getClass().getName();
         return CellException.of(name, String.valueOf(e.getMessage()));

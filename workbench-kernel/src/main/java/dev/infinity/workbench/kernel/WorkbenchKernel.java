@@ -58,9 +58,10 @@ final class WorkbenchKernel extends BaseKernel {
     protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
         commManager.setMessageContext(message);
         ExecuteRequest request = message.getContent();
-        int count = executionCount.getAndIncrement();
+        boolean silent = request.isSilent(); // a tool's request: no count, no echo, no result
+        int count = silent ? executionCount.get() : executionCount.getAndIncrement();
         env.setBusyDeferIdle();
-        env.publish(new PublishExecuteInput(request.getCode(), count));
+        if (!silent) env.publish(new PublishExecuteInput(request.getCode(), count));
 
         PrintStream out = System.out, err = System.err;
         InputStream in = System.in;
@@ -69,9 +70,9 @@ final class WorkbenchKernel extends BaseKernel {
         System.setIn(cellIO.in);
         cellIO.attach(env, request.isStdinEnabled());
         try {
-            DisplayData result = shell.call(() -> runCell(request.getCode()));
+            DisplayData result = shell.runCell(() -> runCell(request.getCode()));
             cellIO.flush();
-            if (result != null) env.publish(new PublishExecuteResult(count, result));
+            if (result != null && !silent) env.publish(new PublishExecuteResult(count, result));
             env.defer().reply(new ExecuteReply(count, Map.of()));
         } catch (Throwable t) {
             CellException e = t instanceof CellException ce ? ce : CellException.runtime(t);
@@ -90,26 +91,12 @@ final class WorkbenchKernel extends BaseKernel {
 
     /** Runs on the notebook thread: magics, snippets, then the rendering of the final value. */
     private DisplayData runCell(String code) throws CellException {
-        String java;
         try {
-            java = Magics.runLeading(code, magicsRegistry, this);
+            Object value = shell.evalCell(Magics.runLeading(code, magicsRegistry, this));
+            return value == NotebookShell.NO_VALUE ? null : renderer.render(value);
         } catch (CellException e) {
             throw e;
-        } catch (Throwable t) {
-            throw CellException.runtime(t);
-        }
-        Object value;
-        try {
-            value = shell.evalCell(java);
-        } catch (CellException e) {
-            throw e;
-        } catch (Throwable t) { // e.g. an Error thrown inside JShell itself
-            throw CellException.runtime(t);
-        }
-        if (value == NotebookShell.NO_VALUE) return null;
-        try {
-            return renderer.render(value);
-        } catch (Throwable t) {
+        } catch (Throwable t) { // a toString() or renderer that failed, an Error inside JShell itself
             throw CellException.runtime(t);
         }
     }
@@ -124,7 +111,7 @@ final class WorkbenchKernel extends BaseKernel {
     @Override
     public Object evalRaw(String source) {
         try {
-            Object value = shell.call(() -> shell.evalCell(source));
+            Object value = shell.runCell(() -> shell.evalCell(source));
             return value == NotebookShell.NO_VALUE ? null : value;
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);

@@ -59,6 +59,8 @@ class KernelProtocolTest {
         cell("afterStackOverflow", "x");
         cell("sleep", "Thread.sleep(120_000);\n1");
         cell("afterInterrupt", "x * 2");
+        cell("busyLoop", "long spins = 0;\nwhile (true) { spins++; }");
+        cell("afterBusyLoop", "x * 3");
         cell("classpath", "%classpath " + extra + "\nnew extra.Greeter().hello()");
         cell("badMagic", "%classpath " + tmp.resolve("missing.jar"));
         cell("pidBefore", "ProcessHandle.current().pid()");
@@ -70,7 +72,7 @@ class KernelProtocolTest {
         for (Map.Entry<String, String> c : CELLS.entrySet()) {
             if (c.getKey().equals("pidAfter")) steps.add(Map.of("restart", true));
             Map<String, Object> step = new LinkedHashMap<>(Map.of("code", c.getValue(), "timeout", 90));
-            if (c.getKey().equals("sleep")) step.put("interrupt_after", 3.0);
+            if (c.getKey().equals("sleep") || c.getKey().equals("busyLoop")) step.put("interrupt_after", 3.0);
             steps.add(step);
         }
         Jupyter jupyter = Jupyter.withKernel(tmp.resolve("jupyter"));
@@ -204,6 +206,13 @@ class KernelProtocolTest {
         JsonObject r = error("sleep", "java.lang.InterruptedException");
         assertTrue(r.get("seconds").getAsDouble() < 60, "interrupted well before the sleep ends: " + r);
         assertEquals("82", text(ok("afterInterrupt")));
+    }
+
+    @Test
+    void interruptStopsABusyLoopThatIgnoresIt() {
+        JsonObject r = error("busyLoop", "Interrupted");
+        assertTrue(r.get("seconds").getAsDouble() < 60, r.toString());
+        assertEquals("123", text(ok("afterBusyLoop")));
     }
 
     @Test

@@ -62,10 +62,9 @@ class NotebookRunnerTest {
     }
 
     @Test
-    void anErrorOrATimeoutFailsTheRunAndTheCopiesAreStillSaved() throws Exception {
+    void anErrorFailsTheRunAndTheExecutedCopyIsStillSaved() throws Exception {
         Path out = tmp.resolve("failing");
-        Jupyter.Result run = jupyter.python("", 300, RUNNER, "--out", out.toString(), "--timeout", "15",
-                "src/test/resources/notebooks/failing");
+        Jupyter.Result run = jupyter.python("", 300, RUNNER, "--out", out.toString(), "src/test/resources/notebooks/failing");
 
         assertEquals(1, run.exitCode(), run.output());
         assertTrue(run.output().contains("FAILED   error.ipynb") && run.output().contains("java.lang.IllegalArgumentException: bad input in cell 2"),
@@ -73,12 +72,20 @@ class NotebookRunnerTest {
         JsonArray cells = cells(out.resolve("error.ipynb"));
         assertEquals("bad input in cell 2", outputs(cells, 1).get(0).getAsJsonObject().get("evalue").getAsString());
         assertEquals(0, outputs(cells, 2).size(), "execution stops at the first untagged error");
+    }
 
+    @Test
+    void aTimeoutFailsTheRunAndKillsTheKernel() throws Exception {
+        Path out = tmp.resolve("timeout");
+        Jupyter.Result run = jupyter.python("", 300, RUNNER, "--out", out.toString(), "--timeout", "5",
+                "src/test/resources/notebooks/timeout");
+
+        assertEquals(1, run.exitCode(), run.output());
         Matcher killed = Pattern.compile("FAILED   sleeps.ipynb .*timeout.*kernel pid (\\d+) and its process group killed").matcher(run.output());
         assertTrue(killed.find(), run.output());
         long pid = Long.parseLong(killed.group(1));
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the timed-out kernel is killed");
-        assertTrue(Files.exists(out.resolve("sleeps.ipynb")));
+        assertTrue(Files.exists(out.resolve("sleeps.ipynb")), "the executed copy is saved");
     }
 
     private static JsonArray cells(Path notebook) throws Exception {
