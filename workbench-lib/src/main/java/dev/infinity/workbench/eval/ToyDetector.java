@@ -43,25 +43,24 @@ public final class ToyDetector {
         Arrays.fill(component, -1);
         int minArea = (int) Math.max(6, MIN_AREA_FRACTION * w * h);
         List<Detection> out = new ArrayList<>();
-        int[] stack = new int[w * h];
+        int[] stack = new int[w * h], members = new int[w * h];
         for (int start = 0; start < w * h; start++) {
             if (label[start] < 0 || component[start] >= 0) continue;
-            // flood fill one component from start
-            int top = 0, colour = label[start];
+            // flood fill one component from start; members[0..n) are its pixels
+            int top = 0, n = 0, colour = label[start];
             stack[top++] = start;
             component[start] = start;
-            List<Integer> members = new ArrayList<>();
             while (top > 0) {
                 int p = stack[--top];
-                members.add(p);
+                members[n++] = p;
                 int x = p % w, y = p / w;
                 if (x > 0) top = push(p - 1, colour, label, component, start, stack, top);
                 if (x < w - 1) top = push(p + 1, colour, label, component, start, stack, top);
                 if (y > 0) top = push(p - w, colour, label, component, start, stack, top);
                 if (y < h - 1) top = push(p + w, colour, label, component, start, stack, top);
             }
-            if (members.size() < minArea) continue;
-            out.add(describe(members, w, ToyColor.values()[colour]));
+            if (n < minArea) continue;
+            out.add(describe(members, n, w, ToyColor.values()[colour]));
         }
         out.sort(Comparator.comparingInt(Detection::area).reversed());
         return out;
@@ -78,40 +77,41 @@ public final class ToyDetector {
     /** Per pixel: the ToyColor ordinal, or -1 for background / edge blends. */
     private static int[] segment(int[] rgb) {
         ToyColor[] colours = ToyColor.values();
+        ToyBackground[] backgrounds = ToyBackground.values();
         int[] label = new int[rgb.length];
         for (int i = 0; i < rgb.length; i++) {
             int r = (rgb[i] >> 16) & 0xff, g = (rgb[i] >> 8) & 0xff, b = rgb[i] & 0xff;
-            int best = -1;
-            double bestD = Double.MAX_VALUE;
+            int best = -1, bestD = Integer.MAX_VALUE; // squared RGB distances
             for (ToyColor c : colours) {
-                double d = c.distance(r, g, b);
+                int d = squaredDistance(c.r, c.g, c.b, r, g, b);
                 if (d < bestD) {
                     bestD = d;
                     best = c.ordinal();
                 }
             }
-            for (ToyBackground bg : ToyBackground.values()) {
-                int dr = bg.r - r, dg = bg.g - g, db = bg.b - b;
-                if (Math.sqrt(dr * dr + dg * dg + db * db) < bestD) best = -1;
-            }
-            label[i] = bestD <= COLOR_TOLERANCE ? best : -1;
+            for (ToyBackground bg : backgrounds) if (squaredDistance(bg.r, bg.g, bg.b, r, g, b) < bestD) best = -1;
+            label[i] = bestD <= COLOR_TOLERANCE * COLOR_TOLERANCE ? best : -1;
         }
         return label;
     }
 
-    private static Detection describe(List<Integer> members, int w, ToyColor colour) {
+    private static Detection describe(int[] members, int count, int w, ToyColor colour) {
         int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE, maxX = -1, maxY = -1;
-        for (int p : members) {
-            int x = p % w, y = p / w;
+        for (int i = 0; i < count; i++) {
+            int p = members[i], x = p % w, y = p / w;
             minX = Math.min(minX, x);
             maxX = Math.max(maxX, x);
             minY = Math.min(minY, y);
             maxY = Math.max(maxY, y);
         }
-        int bw = maxX - minX + 1, bh = maxY - minY + 1, area = members.size();
+        int bw = maxX - minX + 1, bh = maxY - minY + 1, area = count;
         double fill = area / (double) (bw * bh);
-        double solidity = area / hullArea(members, w, minY, bh);
+        double solidity = area / hullArea(members, count, w, minY, bh);
         return new Detection(classify(fill, solidity), colour, new Rectangle2D.Double(minX, minY, bw, bh), area, fill, solidity);
+    }
+
+    private static int squaredDistance(int r0, int g0, int b0, int r, int g, int b) {
+        return (r0 - r) * (r0 - r) + (g0 - g) * (g0 - g) + (b0 - b) * (b0 - b);
     }
 
     static ToyShape classify(double fill, double solidity) {
@@ -125,12 +125,12 @@ public final class ToyDetector {
      * Area of the convex hull of the component's pixel squares: per row only the leftmost and rightmost pixel
      * matter, each contributing its outer corners; Andrew's monotone chain, then the shoelace formula.
      */
-    private static double hullArea(List<Integer> members, int w, int minY, int rows) {
+    private static double hullArea(int[] members, int count, int w, int minY, int rows) {
         int[] left = new int[rows], right = new int[rows];
         Arrays.fill(left, Integer.MAX_VALUE);
         Arrays.fill(right, -1);
-        for (int p : members) {
-            int r = p / w - minY, x = p % w;
+        for (int i = 0; i < count; i++) {
+            int p = members[i], r = p / w - minY, x = p % w;
             left[r] = Math.min(left[r], x);
             right[r] = Math.max(right[r], x);
         }
