@@ -16,7 +16,10 @@ public final class Main {
                 new InspectCommand(),
                 new DataCommand(),
                 new ParityCommand(),
-                new BenchCommand());
+                new BenchCommand(),
+                new EvalCommand(),
+                new ScalingCommand(),
+                new CurvesCommand());
     }
 
     public static void main(String[] argv) {
