@@ -101,6 +101,30 @@ class InceptionV3FidTest {
     }
 
     @Test
+    void averagePoolDoesNotCountPaddedZeros() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] got = InceptionBlocks.avgPoolExcludingPad(m.ones(new Shape(1, 1, 4, 5))).toFloatArray();
+            for (float v : got) assertEquals(1f, v, 1e-7f, "a corner window averages 4 real pixels, not 4 of 9");
+            assertEquals(new Shape(1, 1, 4, 5), InceptionBlocks.maxPool3x3(m.ones(new Shape(1, 1, 4, 5)), 1, 1).getShape());
+            assertEquals(new Shape(1, 1, 1, 2), InceptionBlocks.maxPool3x3(m.ones(new Shape(1, 1, 4, 5)), 2, 0).getShape());
+        }
+    }
+
+    @Test
+    void rectangularKernelsPadTheRightAxis() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new float[] {1, 2, 3, 4, 5, 6}, new Shape(1, 1, 2, 3));
+            dev.infinity.workbench.nn.Conv2d row = new dev.infinity.workbench.nn.Conv2d(m, 1, 1, 1, 3, 1, 0, 1, false);
+            row.weight.set(m.create(new float[] {1, 10, 100}, new Shape(1, 1, 1, 3)));
+            // out[y][x] = 1 * in[y][x-1] + 10 * in[y][x] + 100 * in[y][x+1], zeros outside
+            assertArrayEquals(new float[] {210, 321, 32, 540, 654, 65}, row.forward(x).toFloatArray());
+            dev.infinity.workbench.nn.Conv2d col = new dev.infinity.workbench.nn.Conv2d(m, 1, 1, 3, 1, 1, 1, 0, false);
+            col.weight.set(m.create(new float[] {1, 10, 100}, new Shape(1, 1, 3, 1)));
+            assertArrayEquals(new float[] {410, 520, 630, 41, 52, 63}, col.forward(x).toFloatArray());
+        }
+    }
+
+    @Test
     void batchNormFoldsRunningStatistics() {
         try (NDManager m = NDManager.newBaseManager()) {
             dev.infinity.workbench.nn.BatchNorm2d bn = new dev.infinity.workbench.nn.BatchNorm2d(m, 2, 1e-3f);
