@@ -19,7 +19,10 @@ public final class Main {
                 new ExperimentCommand(),
                 new BenchCommand(),
                 new DataCommand(),
-                new GenerateCommand());
+                new GenerateCommand(),
+                new EvalCommand(),
+                new ScalingCommand(),
+                new CurvesCommand());
     }
 
     public static void main(String[] argv) {
