@@ -14,7 +14,9 @@ public final class Main {
     static List<Command> commands() {
         return List.of(
                 new InspectCommand(),
-                new ParityCommand());
+                new ParityCommand(),
+                new TrainCommand(),
+                new BenchCommand());
     }
 
     public static void main(String[] argv) {
