@@ -16,7 +16,8 @@ public final class Main {
                 new InspectCommand(),
                 new ParityCommand(),
                 new TrainCommand(),
-                new BenchCommand());
+                new BenchCommand(),
+                new QuantizerCommand());
     }
 
     public static void main(String[] argv) {

@@ -30,7 +30,9 @@ public final class MultiScaleBsqRunner implements CaseRunner {
         ScaleSchedule schedule = schedule(golden);
         try (NDManager m = NDManager.newBaseManager(Devices.resolve())) {
             NDArray x = BsqRunner.withoutT(golden.load("x").toNDArray(m), 2, golden, "x");   // (B, d, H, W)
-            MultiScaleQuantizer quantizer = new MultiScaleQuantizer(Math.toIntExact(x.getShape().get(1)));
+            int d = Math.toIntExact(x.getShape().get(1));
+            BsqRunner.requireSupported(golden, "multiscale_kwargs", d);
+            MultiScaleQuantizer quantizer = new MultiScaleQuantizer(d);
 
             MultiScaleCode code = quantizer.encode(x, schedule);
             report.compare("quantized_out", HostTensor.of(code.quantized()));
