@@ -87,4 +87,16 @@ class TokenizerTest {
             assertEquals(List.of(new ScaleSchedule.Scale(2, 2), new ScaleSchedule.Scale(4, 4)), tok.scheduleFor(4, 4).scales());
         }
     }
+
+    @Test
+    void midAttentionVariantHasTheOfficialKeysAndRuns() {
+        VaeConfig cfg = VaeConfig.builder().baseChannels(32).chMult(1, 1, 2, 2).numResBlocks(1).patchSize(8).codebookDim(16).midAttention(true).build();
+        try (Tokenizer tok = Tokenizer.create(cfg); NDManager m = NDManager.newBaseManager()) {
+            for (String k : List.of("encoder.mid.attn_1.norm.norm.weight", "encoder.mid.attn_1.q.conv.weight", "decoder.mid.attn_1.proj_out.conv.bias")) {
+                assertTrue(tok.vae().namedParameters().containsKey(k), k);
+            }
+            NDArray x = m.create(TrainingImages.shapes(5).heldOut(0, 32), new Shape(1, 3, 32, 32));
+            assertEquals(new Shape(1, 3, 32, 32), tok.decode(tok.encode(x)).getShape());
+        }
+    }
 }
