@@ -99,4 +99,19 @@ class TokenizerTest {
             assertEquals(new Shape(1, 3, 32, 32), tok.decode(tok.encode(x)).getShape());
         }
     }
+
+    @Test
+    void imageFolderSplitsOffHeldOutImages(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        for (int i = 0; i < 3; i++) javax.imageio.ImageIO.write(picture(40 + 10 * i, 30), "png", dir.resolve("img" + i + ".png").toFile());
+        Files.writeString(dir.resolve("notes.txt"), "not an image");
+        TrainingImages images = TrainingImages.folder(dir);
+        assertEquals(1, images.heldOutCount());
+        assertEquals(3 * 16 * 16, images.image(0, 16).length);
+        assertArrayEquals(images.image(0, 16), images.image(2, 16), 0f); // two training images, cycled
+        assertArrayEquals(ImagePreprocessor.toTensor(picture(60, 30), 16, 16), images.heldOut(0, 16), 0f); // the last file
+        Files.delete(dir.resolve("img1.png"));
+        Files.delete(dir.resolve("img2.png"));
+        IllegalArgumentException few = assertThrows(IllegalArgumentException.class, () -> TrainingImages.folder(dir));
+        assertTrue(few.getMessage().contains("need at least 2 images"), few.getMessage());
+    }
 }
