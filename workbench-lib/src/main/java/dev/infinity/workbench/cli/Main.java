@@ -16,7 +16,6 @@ public final class Main {
                 new InspectCommand(),
                 new ParityCommand(),
                 new TrainCommand(),
-                new BenchCommand(),
                 new QuantizerCommand());
     }
 

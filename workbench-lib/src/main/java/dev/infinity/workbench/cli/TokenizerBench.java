@@ -16,15 +16,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** {@code ./workbench bench <what>}: speed measurements. Targets: {@code tokenizer}. */
-final class BenchCommand implements Command {
-    @Override public String name() { return "bench"; }
-    @Override public String summary() { return "bench tokenizer [--repeat 3]: seconds to encode/decode one 256x256 image (tiny and d32 architectures), peak RSS"; }
+/** {@code ./workbench bench tokenizer}: seconds to encode and decode one 256x256 image, tiny and d32 architectures. */
+final class TokenizerBench implements Command {
+    @Override public String name() { return "tokenizer"; }
+    @Override public String summary() { return "seconds to encode/decode one 256x256 image (tiny and d32 architectures, random weights), peak RSS; --repeat 3"; }
 
     @Override
     public int run(Args args) throws IOException {
-        String what = args.positional(0, "what to benchmark (tokenizer)");
-        if (!what.equals("tokenizer")) throw new Args.UsageException("unknown benchmark '" + what + "' (tokenizer)");
         int repeat = args.getInt("repeat", 3);
         args.rejectUnknown();
         DynamicResolution.Entry entry = DynamicResolution.entry(1.0, "0.06M");
