@@ -16,7 +16,8 @@ public final class Main {
                 new InspectCommand(),
                 new ParityCommand(),
                 new TrainCommand(),
-                new QuantizerCommand());
+                new QuantizerCommand(),
+                new BenchCommand());
     }
 
     public static void main(String[] argv) {

@@ -18,7 +18,9 @@ public class Linear extends Module {
 
     /** x (..., in) → (..., out). */
     public NDArray forward(NDArray x) {
-        NDArray y = x.matMul(weight.array().transpose());
+        NDArray wT = weight.array().transpose();
+        wT.attach(x.getManager()); // a per-call view: let it live in the caller's scope, not the model's manager
+        NDArray y = x.matMul(wT);
         return bias == null ? y : y.add(bias.array());
     }
 }

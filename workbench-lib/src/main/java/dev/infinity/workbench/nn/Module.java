@@ -73,4 +73,9 @@ public abstract class Module {
     protected NDArray truncNormal(Shape shape, float std) {
         return manager.truncatedNormal(0f, std, shape, ai.djl.ndarray.types.DataType.FLOAT32);
     }
+
+    /** Converts every floating-point parameter and buffer to {@code dtype} (like {@code module.to(dtype)}). */
+    public void castTo(ai.djl.ndarray.types.DataType dtype) {
+        for (Parameter p : namedParameters().values()) if (p.array().getDataType().isFloating()) p.cast(dtype);
+    }
 }

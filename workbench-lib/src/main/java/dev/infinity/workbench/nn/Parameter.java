@@ -38,4 +38,13 @@ public final class Parameter {
     public void setRequiresGradient(boolean on) {
         if (learnable && on != array.hasGradient()) array.setRequiresGradient(on);
     }
+
+    /** Converts the values to another dtype in place (for {@link Module#castTo}). */
+    void cast(ai.djl.ndarray.types.DataType dtype) {
+        if (array.getDataType() == dtype) return;
+        NDArray old = array;
+        array = old.toType(dtype, true);
+        array.attach(old.getManager());
+        old.close();
+    }
 }

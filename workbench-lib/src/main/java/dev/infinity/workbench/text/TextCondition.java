@@ -27,6 +27,33 @@ public record TextCondition(NDArray features, int[] lens, int[] cuSeqlens, int m
         return new TextCondition(features, lens.clone(), cu, max);
     }
 
+    /**
+     * Packs padded encoder output: keeps the first {@code lens[b]} rows of each prompt (real tokens, EOS
+     * included) and concatenates them, as the official {@code encode_prompt} does.
+     *
+     * @param hidden (B, L, C); the features are float32, in {@code hidden}'s manager
+     */
+    public static TextCondition fromPadded(NDArray hidden, int[] lens) {
+        long b = hidden.getShape().get(0);
+        long len = hidden.getShape().get(1);
+        if (b != lens.length) throw new IllegalArgumentException("hidden has " + b + " prompts, lens has " + lens.length);
+        int total = 0;
+        for (int l : lens) {
+            if (l > len) throw new IllegalArgumentException("length " + l + " exceeds the padded length " + len);
+            total += Math.max(l, 0);
+        }
+        long[] rows = new long[total];
+        int r = 0;
+        for (int i = 0; i < lens.length; i++) for (int t = 0; t < lens[i]; t++) rows[r++] = i * len + t;
+        NDArray flat = hidden.reshape(b * len, hidden.getShape().get(2));
+        NDArray index = hidden.getManager().create(rows);
+        NDArray features = flat.get(new ai.djl.ndarray.index.NDIndex("{}", index));
+        if (features.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+            features = features.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        }
+        return of(features, lens);
+    }
+
     public int batchSize() { return lens.length; }
 
     /** Feature width C. */
