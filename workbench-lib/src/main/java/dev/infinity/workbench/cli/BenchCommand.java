@@ -15,7 +15,8 @@ final class BenchCommand implements Command {
         return List.of(
                 new IoBenchmark(),
                 new TextBench(),
-                new EvalBench());
+                new EvalBench(),
+                new TokenizerBench());
     }
 
     @Override public String name() { return "bench"; }

@@ -22,7 +22,8 @@ public final class Main {
                 new GenerateCommand(),
                 new EvalCommand(),
                 new ScalingCommand(),
-                new CurvesCommand());
+                new CurvesCommand(),
+                new TrainCommand());
     }
 
     public static void main(String[] argv) {

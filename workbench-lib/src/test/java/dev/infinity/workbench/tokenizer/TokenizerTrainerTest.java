@@ -78,4 +78,18 @@ class TokenizerTrainerTest {
             }
         }
     }
+
+    @Test
+    void patchDiscriminatorJoinsAfterWarmUp(@TempDir Path out) {
+        TokenizerTrainer trainer = new TokenizerTrainer(small(16), options(3).discriminator(1, 0.1).discriminatorSize(32, 2), out);
+        try (BsqVae vae = trainer.train(TrainingImages.shapes(4))) {
+            List<TokenizerTrainer.StepMetrics> h = trainer.history();
+            assertTrue(Double.isNaN(h.get(0).ganD()), "no GAN during warm-up");
+            for (TokenizerTrainer.StepMetrics m : h.subList(1, 3)) {
+                assertTrue(Double.isFinite(m.ganG()) && Double.isFinite(m.ganD()) && Double.isFinite(m.gradNorm()), m.toString());
+                assertTrue(m.ganD() >= 0, "hinge loss is non-negative: " + m);
+            }
+        }
+        assertTrue(Files.exists(out.resolve("ckpt-0000003.disc.safetensors")));
+    }
 }
