@@ -3,6 +3,8 @@ package dev.infinity.workbench.cli;
 import dev.infinity.workbench.bench.Benchmark;
 import dev.infinity.workbench.bench.IoBenchmark;
 import dev.infinity.workbench.bench.TextBench;
+import dev.infinity.workbench.bench.EvalBench;
+import dev.infinity.workbench.bench.TokenizerBench;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,6 @@
-package dev.infinity.workbench.cli;
+package dev.infinity.workbench.bench;
+
+import dev.infinity.workbench.cli.Args;
 
 import ai.djl.ndarray.NDManager;
 import dev.infinity.workbench.engine.Devices;
@@ -7,7 +9,7 @@ import dev.infinity.workbench.eval.EvalBenchmark;
 import java.util.Locale;
 
 /** {@code ./workbench bench eval}: PSNR / SSIM images/s and Inception-v3 feature images/s. */
-final class EvalBench implements Command {
+public final class EvalBench implements Benchmark {
     @Override public String name() { return "eval"; }
 
     @Override
@@ -17,7 +19,7 @@ final class EvalBench implements Command {
     }
 
     @Override
-    public int run(Args args) {
+    public void run(Args args) {
         int size = args.getInt("size", 256), pairs = args.getInt("pairs", 16), batch = args.getInt("inception-batch", 4);
         int width = args.getInt("inception-width", 1), warmup = args.getInt("warmup", 1), iters = args.getInt("iters", 3);
         String device = args.get("device", "cpu");
@@ -29,6 +31,5 @@ final class EvalBench implements Command {
             System.out.printf(Locale.ROOT, "Inception-v3 FID features (%,d parameters, random weights) on %s, batch %d resized to 299x299: %.2f images/s%n",
                     r.inceptionParameters(), m.getDevice(), batch, r.inceptionPerSecond());
         }
-        return 0;
     }
 }
