@@ -5,6 +5,7 @@ import dev.infinity.workbench.bench.IoBenchmark;
 import dev.infinity.workbench.bench.TextBench;
 import dev.infinity.workbench.bench.EvalBench;
 import dev.infinity.workbench.bench.TokenizerBench;
+import dev.infinity.workbench.bench.QuantizerBench;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,8 @@ final class BenchCommand implements Command {
                 new IoBenchmark(),
                 new TextBench(),
                 new EvalBench(),
-                new TokenizerBench());
+                new TokenizerBench(),
+                new QuantizerBench());
     }
 
     @Override public String name() { return "bench"; }

@@ -15,7 +15,7 @@ public final class Main {
         return List.of(
                 new InspectCommand(),
                 new ParityCommand(),
-                new QuantizerCommand(),
+                new ScheduleCommand(),
                 new ExperimentCommand(),
                 new BenchCommand(),
                 new DataCommand(),
