@@ -43,26 +43,33 @@ public final class TokenizerBench implements Benchmark {
         ScaleSchedule schedule = entry.scales();
         try (Tokenizer tok = Tokenizer.create(cfg); NDManager m = tok.vae().manager().newSubManager()) {
             NDArray x = m.create(TrainingImages.shapes(7).heldOut(0, entry.pixelH()), new Shape(1, 3, entry.pixelH(), entry.pixelW()));
-            double[] enc = new double[repeat], dec = new double[repeat];
+            double[] enc = new double[repeat], dec = new double[repeat], encCpu = new double[repeat], decCpu = new double[repeat];
             for (int i = -1; i < repeat; i++) {
                 try (NDManager step = m.newSubManager()) {
                     NDArray xi = x.duplicate();
                     xi.attach(step);
-                    long t0 = System.nanoTime();
+                    long t0 = System.nanoTime(), c0 = cpuNanos();
                     MultiScaleCode code = tok.vae().encode(xi, schedule);
                     code.bits().get(code.bits().size() - 1).toIntArray(); // wait for the result
-                    long t1 = System.nanoTime();
+                    long t1 = System.nanoTime(), c1 = cpuNanos();
                     tok.vae().decode(code.quantized()).toFloatArray();
-                    long t2 = System.nanoTime();
+                    long t2 = System.nanoTime(), c2 = cpuNanos();
                     if (i >= 0) {
                         enc[i] = (t1 - t0) / 1e9;
                         dec[i] = (t2 - t1) / 1e9;
+                        encCpu[i] = (c1 - c0) / 1e9;
+                        decCpu[i] = (c2 - c1) / 1e9;
                     }
                 }
             }
-            System.out.printf(Locale.ROOT, "%-5s %-60s params %6.1fM  encode %.3f s  decode %.3f s  peak RSS %s%n", preset, cfg,
-                    tok.vae().parameterCount() / 1e6, median(enc), median(dec), peakRss());
+            System.out.printf(Locale.ROOT, "%-5s %-60s params %6.1fM  encode %.3f s (%.3f CPU s)  decode %.3f s (%.3f CPU s)  peak RSS %s%n", preset, cfg,
+                    tok.vae().parameterCount() / 1e6, median(enc), median(encCpu), median(dec), median(decCpu), peakRss());
         }
+    }
+
+    /** CPU time of the whole process (all libtorch threads), robust to other processes sharing the cores. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double median(double[] v) {
