@@ -19,7 +19,7 @@ public record InfinityConfig(
         boolean sharedAln, boolean cosAttn, boolean swiglu, double crossAttnLayerScale,
         int blockChunks, boolean addLvlEmbedOnlyFirstBlock,
         boolean ropeEachSaLayer, int ropeNormalizedByHw, boolean useBitLabel,
-        float normEps, int levelEmbeddings) {
+        float normEps, int levelEmbeddings, int ffnHiddenDim) {
 
     public InfinityConfig {
         if (embedDim <= 0 || depth <= 0 || numHeads <= 0) throw new IllegalArgumentException("embedDim, depth and numHeads must be positive");
@@ -27,8 +27,9 @@ public record InfinityConfig(
         if ((embedDim / numHeads) % 4 != 0) throw new IllegalArgumentException("head dim " + embedDim / numHeads + " must be a multiple of 4 for 2-D RoPE");
         if (blockChunks <= 0 || depth % blockChunks != 0) throw new IllegalArgumentException("depth " + depth + " is not divisible by blockChunks " + blockChunks);
         if (textChannels <= 0) throw new IllegalArgumentException("textChannels must be positive (text-conditioned model)");
-        if (textChannels % poolHeadDim(embedDim) != 0 && textChannels / poolHeadDim(embedDim) == 0) {
-            throw new IllegalArgumentException("textChannels " + textChannels + " gives no attentive-pool head (head dim " + poolHeadDim(embedDim) + ")");
+        if (textChannels / poolHeadDim(embedDim) == 0 || embedDim % (textChannels / poolHeadDim(embedDim)) != 0) {
+            throw new IllegalArgumentException("textChannels " + textChannels + " gives " + textChannels / poolHeadDim(embedDim)
+                    + " attentive-pool heads (one per " + poolHeadDim(embedDim) + " channels), which must divide embedDim " + embedDim);
         }
         if (ropeNormalizedByHw < 0 || ropeNormalizedByHw > 2) throw new IllegalArgumentException("ropeNormalizedByHw must be 0, 1 or 2");
         if (!ropeEachSaLayer) throw new IllegalArgumentException("rope2d_each_sa_layer=0 is not implemented by the official code either");
@@ -38,8 +39,9 @@ public record InfinityConfig(
 
     public int headDim() { return embedDim / numHeads; }
 
-    /** Width of each FFN hidden layer. */
+    /** Width of each FFN hidden layer ({@code ffnHiddenDim} if set, else the official rule). */
     public int ffnHidden() {
+        if (ffnHiddenDim > 0) return ffnHiddenDim;
         int h = (int) Math.rint(embedDim * mlpRatio / 256) * 256;
         return swiglu ? (int) Math.rint(2.0 * h / 3 / 256) * 256 : h;
     }
@@ -91,12 +93,50 @@ public record InfinityConfig(
         return batch * queries * (depth * (linear + attention) + head);
     }
 
+    /**
+     * The architecture a checkpoint's shapes imply: width, depth, heads, block chunks, d, text channels and
+     * length, shared AdaLN, SwiGLU, ca_gamma, FFN width. Flags that leave no trace in the weights (RoPE mode, level
+     * embedding per chunk, norm eps) come from {@code flags} (e.g. {@code builder()}: the 2B inference flags).
+     */
+    public static InfinityConfig fromStateDict(dev.infinity.workbench.io.StateDict sd, Builder flags) {
+        java.util.function.Function<String, long[]> shape = k -> {
+            if (!sd.contains(k)) throw new IllegalArgumentException(sd.source() + ": not an Infinity checkpoint, no '" + k + "'");
+            return sd.get(k).shape();
+        };
+        int c = (int) shape.apply("pos_start")[2];
+        java.util.Set<Integer> chunks = new java.util.TreeSet<>();
+        int depth = 0;
+        String first = null;
+        for (String k : sd.keys()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(block_chunks\\.(\\d+)\\.module\\.\\d+|blocks\\.\\d+)\\.sa\\.mat_qkv\\.weight$").matcher(k);
+            if (!m.matches()) continue;
+            depth++;
+            if (first == null) first = m.group(1);
+            if (m.group(2) != null) chunks.add(Integer.parseInt(m.group(2)));
+        }
+        if (depth == 0) throw new IllegalArgumentException(sd.source() + ": no transformer blocks (…sa.mat_qkv.weight) found");
+        String p = first + ".";
+        boolean cos = sd.contains(p + "sa.scale_mul_1H11");
+        boolean swiglu = sd.contains(p + "ffn.fcg.weight");
+        Builder b = flags.build().toBuilder().embedDim(c).depth(depth).blockChunks(chunks.isEmpty() ? 1 : chunks.size())
+                .textChannels((int) shape.apply("text_norm.weight")[0]).textMaxLen((int) shape.apply("cfg_uncond")[0])
+                .codebookDim((int) shape.apply("word_embed.weight")[1]).sharedAln(sd.contains("shared_ada_lin.1.weight"))
+                .cosAttn(cos).swiglu(swiglu).ffnHiddenDim((int) shape.apply(p + "ffn.fc1.weight")[0])
+                .crossAttnLayerScale(sd.contains(p + "ca_gamma") ? 1 : -1).levelEmbeddings((int) shape.apply("lvl_embed.weight")[0]);
+        if (cos) {
+            b.numHeads((int) shape.apply(p + "sa.scale_mul_1H11")[1]);
+        } else if (c % flags.numHeads != 0) {
+            throw new IllegalArgumentException(sd.source() + ": without cosine attention the head count is not in the weights; set numHeads");
+        }
+        return b.build();
+    }
+
     public Builder toBuilder() {
         return new Builder().embedDim(embedDim).depth(depth).numHeads(numHeads).mlpRatio(mlpRatio).textChannels(textChannels)
                 .textMaxLen(textMaxLen).codebookDim(codebookDim).sharedAln(sharedAln).cosAttn(cosAttn).swiglu(swiglu)
                 .crossAttnLayerScale(crossAttnLayerScale).blockChunks(blockChunks).addLvlEmbedOnlyFirstBlock(addLvlEmbedOnlyFirstBlock)
                 .ropeEachSaLayer(ropeEachSaLayer).ropeNormalizedByHw(ropeNormalizedByHw).useBitLabel(useBitLabel)
-                .normEps(normEps).levelEmbeddings(levelEmbeddings);
+                .normEps(normEps).levelEmbeddings(levelEmbeddings).ffnHiddenDim(ffnHiddenDim);
     }
 
     public static Builder builder() { return new Builder(); }
@@ -118,7 +158,7 @@ public record InfinityConfig(
         PRESETS.put("toy-bench", () -> builder().embedDim(256).depth(8).numHeads(4).blockChunks(2).textChannels(256).textMaxLen(64).codebookDim(16).build());
         PRESETS.put("small-bench", () -> builder().embedDim(512).depth(12).numHeads(8).blockChunks(2).textChannels(512).textMaxLen(64).codebookDim(16).build());
         PRESETS.put("tiny", () -> builder().embedDim(128).depth(4).numHeads(2).blockChunks(2).textChannels(128).textMaxLen(16).codebookDim(16).build());
-        PRESETS.put("micro", () -> builder().embedDim(64).depth(3).numHeads(4).blockChunks(1).textChannels(64).textMaxLen(8).codebookDim(8).build());
+        PRESETS.put("micro", () -> builder().embedDim(64).depth(3).numHeads(4).blockChunks(1).textChannels(128).textMaxLen(8).codebookDim(8).build());
     }
 
     /** A named preset: infinity-2b, infinity-8b, infinity-20b, infinity-layer{12,16,24,32,40,48}, toy-bench, small-bench, tiny, micro. */
@@ -133,7 +173,7 @@ public record InfinityConfig(
         private int embedDim = 128, depth = 4, numHeads = 2, textChannels = 128, textMaxLen = 16, codebookDim = 16;
         private double mlpRatio = 4, crossAttnLayerScale = -1;
         private boolean sharedAln = true, cosAttn = true, swiglu = false, addLvlEmbedOnlyFirstBlock = true, ropeEachSaLayer = true, useBitLabel = true;
-        private int blockChunks = 1, ropeNormalizedByHw = 2, levelEmbeddings = 15;
+        private int blockChunks = 1, ropeNormalizedByHw = 2, levelEmbeddings = 15, ffnHiddenDim = 0;
         private float normEps = 1e-6f;
 
         public Builder embedDim(int v) { embedDim = v; return this; }
@@ -154,10 +194,13 @@ public record InfinityConfig(
         public Builder useBitLabel(boolean v) { useBitLabel = v; return this; }
         public Builder normEps(float v) { normEps = v; return this; }
         public Builder levelEmbeddings(int v) { levelEmbeddings = v; return this; }
+        /** Overrides the FFN width rule (0 = official {@code round(C * mlp_ratio / 256) * 256}). */
+        public Builder ffnHiddenDim(int v) { ffnHiddenDim = v; return this; }
 
         public InfinityConfig build() {
             return new InfinityConfig(embedDim, depth, numHeads, mlpRatio, textChannels, textMaxLen, codebookDim, sharedAln, cosAttn, swiglu,
-                    crossAttnLayerScale, blockChunks, addLvlEmbedOnlyFirstBlock, ropeEachSaLayer, ropeNormalizedByHw, useBitLabel, normEps, levelEmbeddings);
+                    crossAttnLayerScale, blockChunks, addLvlEmbedOnlyFirstBlock, ropeEachSaLayer, ropeNormalizedByHw, useBitLabel, normEps, levelEmbeddings,
+                    ffnHiddenDim);
         }
     }
 }

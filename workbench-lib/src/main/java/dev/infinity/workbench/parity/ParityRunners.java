@@ -14,6 +14,7 @@ public final class ParityRunners {
                 new DynamicResolutionRunner(),
                 new VaeRunner(),
                 new InfinityForwardRunner(),
-                new SamplingRunner());
+                new SamplingRunner(),
+                new InfinityInferRunner());
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * flan-T5 (or any T5 v1.1) text encoder from a local Hugging Face folder: {@code config.json}, the
- * weights, and {@code tokenizer.json}. Produces the packed {@link TextCondition} the Infinity transformer
+ * weights, and {@code tokenizer.json} (or, without it, {@code spiece.model}). Produces the packed {@link TextCondition} the Infinity transformer
  * takes: the last hidden state of every real token (EOS included), float32.
  */
 public final class FlanT5 implements TextEncoder {
@@ -36,13 +36,17 @@ public final class FlanT5 implements TextEncoder {
     public static FlanT5 load(Path folder, Options options) {
         if (!Files.isDirectory(folder)) throw new IllegalArgumentException(folder + ": T5 model folder not found");
         Path tokenizerJson = folder.resolve("tokenizer.json");
-        if (!Files.isRegularFile(tokenizerJson)) {
-            throw new IllegalArgumentException(tokenizerJson + ": not found (the folder needs the Hugging Face tokenizer.json)");
+        Path spiece = folder.resolve("spiece.model");
+        if (!Files.isRegularFile(tokenizerJson) && !Files.isRegularFile(spiece)) {
+            throw new IllegalArgumentException(tokenizerJson + ": not found, nor spiece.model (the folder needs a T5 tokenizer)");
         }
         NDManager manager = NDManager.newBaseManager(options.device());
         try {
             T5Encoder encoder = T5Encoder.load(folder, manager, options.keepHalfPrecision());
-            return new FlanT5(manager, encoder, new HfTokenizer(tokenizerJson, options.maxLength()));
+            PromptTokenizer tokenizer = Files.isRegularFile(tokenizerJson)
+                    ? new HfTokenizer(tokenizerJson, options.maxLength())
+                    : new SentencePieceTokenizer(spiece, options.maxLength());
+            return new FlanT5(manager, encoder, tokenizer);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -84,6 +84,38 @@ class T5EncoderTest {
     }
 
     @Test
+    void spieceModelTokenizesLikeTokenizerJson(@TempDir Path dir) throws Exception {
+        Path sp = dir.resolve("sp");
+        Files.createDirectories(sp);
+        Files.copy(folder.resolve("config.json"), sp.resolve("config.json"));
+        Files.copy(folder.resolve("model.safetensors"), sp.resolve("model.safetensors"));
+        TinyT5.writeSentencePiece(sp);
+        try (FlanT5 json = TextEncoders.flanT5(folder); FlanT5 spiece = TextEncoders.flanT5(sp)) {
+            assertTrue(spiece.tokenizer() instanceof SentencePieceTokenizer);
+            for (String p : List.of(LONG, "blue cats", "the  dog")) {
+                assertArrayEquals(json.tokenizer().encode(p), spiece.tokenizer().encode(p), p);
+            }
+            assertEquals(0, spiece.tokenizer().padId());
+        }
+        try (SentencePieceTokenizer short4 = new SentencePieceTokenizer(sp.resolve("spiece.model"), 4)) {
+            assertArrayEquals(new long[] {TinyT5.id("▁a"), TinyT5.id("▁red"), TinyT5.id("▁cat"), 1}, short4.encode(LONG));
+        }
+    }
+
+    @Test
+    void encodingLeavesNothingInTheModelsManager() {
+        try (FlanT5 enc = TextEncoders.flanT5(folder)) {
+            int before = enc.encoder().manager().getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                try (ai.djl.ndarray.NDManager scope = ai.djl.ndarray.NDManager.newBaseManager()) {
+                    enc.encode(List.of("the dog", LONG), scope);
+                }
+            }
+            assertEquals(before, enc.encoder().manager().getManagedArrays().size());
+        }
+    }
+
+    @Test
     void truncatesToMaxLengthKeepingEos() {
         try (FlanT5 enc = TextEncoders.flanT5(folder, FlanT5.Options.defaults().withMaxLength(4))) {
             assertArrayEquals(new long[] {TinyT5.id("▁a"), TinyT5.id("▁red"), TinyT5.id("▁cat"), 1}, enc.tokenizer().encode(LONG));

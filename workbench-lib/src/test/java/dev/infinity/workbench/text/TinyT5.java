@@ -123,6 +123,65 @@ final class TinyT5 {
         AtomicFiles.writeString(dir.resolve("tokenizer.json"), json);
     }
 
+    /**
+     * The same vocabulary as a SentencePiece {@code spiece.model} (ModelProto, protobuf written by hand):
+     * pieces (1) with score (2) and type (3: 1 normal, 2 unknown, 3 control), trainer_spec (2) with
+     * model_type (3) = unigram, unk/bos/eos/pad ids (40-43) = 2/-1/1/0 as T5's, normalizer_spec (3) "identity".
+     */
+    static void writeSentencePiece(Path dir) {
+        java.io.ByteArrayOutputStream model = new java.io.ByteArrayOutputStream();
+        String[] specials = {"<pad>", "</s>", "<unk>"};
+        for (int i = 0; i < specials.length + PIECES.size(); i++) {
+            java.io.ByteArrayOutputStream piece = new java.io.ByteArrayOutputStream();
+            boolean special = i < specials.length;
+            String text = special ? specials[i] : PIECES.get(i - specials.length);
+            Proto.bytes(piece, 1, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Proto.float32(piece, 2, special ? 0f : text.startsWith("▁") ? -2f : -5f);
+            Proto.varint(piece, 3, special ? (i == 2 ? 2 : 3) : 1);
+            Proto.bytes(model, 1, piece.toByteArray());
+        }
+        java.io.ByteArrayOutputStream trainer = new java.io.ByteArrayOutputStream();
+        Proto.varint(trainer, 3, 1);
+        Proto.varint(trainer, 40, 2);
+        Proto.varint(trainer, 41, -1);
+        Proto.varint(trainer, 42, 1);
+        Proto.varint(trainer, 43, 0);
+        Proto.bytes(model, 2, trainer.toByteArray());
+        java.io.ByteArrayOutputStream normalizer = new java.io.ByteArrayOutputStream();
+        Proto.bytes(normalizer, 1, "identity".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Proto.bytes(model, 3, normalizer.toByteArray());
+        byte[] bytes = model.toByteArray();
+        AtomicFiles.write(dir.resolve("spiece.model"), ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
+    }
+
+    /** Minimal protobuf wire-format writer. */
+    private static final class Proto {
+        static void rawVarint(java.io.ByteArrayOutputStream out, long v) {
+            while ((v & ~0x7FL) != 0) {
+                out.write((int) ((v & 0x7F) | 0x80));
+                v >>>= 7;
+            }
+            out.write((int) v);
+        }
+
+        static void varint(java.io.ByteArrayOutputStream out, int field, long value) {
+            rawVarint(out, (long) field << 3);
+            rawVarint(out, value); // negative int32 is sign-extended to 10 bytes, as protobuf does
+        }
+
+        static void bytes(java.io.ByteArrayOutputStream out, int field, byte[] value) {
+            rawVarint(out, ((long) field << 3) | 2);
+            rawVarint(out, value.length);
+            out.writeBytes(value);
+        }
+
+        static void float32(java.io.ByteArrayOutputStream out, int field, float value) {
+            rawVarint(out, ((long) field << 3) | 5);
+            int bits = Float.floatToIntBits(value);
+            for (int i = 0; i < 4; i++) out.write((bits >>> (8 * i)) & 0xFF);
+        }
+    }
+
     /** Id of a tokenizer piece. */
     static long id(String piece) {
         int i = PIECES.indexOf(piece);

@@ -77,6 +77,11 @@ class ToyTextEncoderTest {
             assertEquals(enc.namedParameters().keySet(), back.namedParameters().keySet());
             assertArrayEquals(enc.encode(List.of("the blue cat")).features().toFloatArray(),
                     back.encode(List.of("the blue cat")).features().toFloatArray());
+            int before = m.getManagedArrays().size();
+            try (NDManager scope = m.newSubManager()) {
+                back.encode(List.of("the blue cat"), scope);
+            }
+            assertEquals(before, m.getManagedArrays().size(), "encoding must leave nothing in the model's manager");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextEncoders.toy(dir.resolve("none"), m));
             assertTrue(e.getMessage().contains("none"), e.getMessage());
         }
