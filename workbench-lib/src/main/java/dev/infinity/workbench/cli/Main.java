@@ -14,6 +14,7 @@ public final class Main {
     static List<Command> commands() {
         return List.of(
                 new InspectCommand(),
+                new DataCommand(),
                 new ParityCommand(),
                 new QuantizerCommand(),
                 new ExperimentCommand(),

@@ -1,0 +1,24 @@
+package dev.infinity.workbench.data.toy;
+
+import java.awt.Color;
+
+/** The plain, dark, neutral backgrounds of the toy scenes (far from every {@link ToyColor}). */
+public enum ToyBackground {
+    BLACK("black", 12, 12, 14),
+    DARK_GRAY("dark gray", 48, 48, 52),
+    SLATE("slate", 36, 44, 58);
+
+    public final String word;
+    public final int r, g, b;
+
+    ToyBackground(String word, int r, int g, int b) {
+        this.word = word;
+        this.r = r;
+        this.g = g;
+        this.b = b;
+    }
+
+    public int rgb() { return (r << 16) | (g << 8) | b; }
+
+    public Color awt() { return new Color(r, g, b); }
+}

@@ -1,0 +1,170 @@
+package dev.infinity.workbench.data.toy;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.infinity.workbench.data.SplitFile;
+import dev.infinity.workbench.io.AtomicFiles;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Writes the toy data set in the official layout:
+ * <pre>
+ *   OUT/images/000000.png ...                 rendered scenes
+ *   OUT/splits/1.000_000000480.jsonl ...      one meta file per aspect template
+ *   OUT/eval_prompts.jsonl                    held-out prompts with GenEval-style ground truth
+ * </pre>
+ * Each meta line has the official fields ({@code image_path} = {@code pathPrefix + "/images/NNNNNN.png"},
+ * {@code h_div_w}, {@code long_caption}, {@code long_caption_type}, {@code text}, {@code short_caption_type})
+ * plus {@code toy_scene}, the exact scene ({@link ToyScene#toJson}). The same seed gives byte-identical files.
+ */
+public final class ToyDataGenerator {
+    /** An aspect template with its pixel size (the official 0.06M sizes) and its share of the images. */
+    public record Template(double hDivW, int height, int width, double share) {}
+
+    /** 1:1 at 256 x 256 and three other 0.06M templates (4:3 landscape, 3:4 portrait, 1:2 wide). */
+    public static final List<Template> TEMPLATES = List.of(
+            new Template(1.0, 256, 256, 0.48),
+            new Template(0.75, 240, 320, 0.2),
+            new Template(1.333, 320, 240, 0.2),
+            new Template(0.5, 176, 352, 0.12));
+
+    /** Scene kinds with their probabilities (SINGLE, COUNT, PAIR, POSITION). */
+    private static final double[] KIND_WEIGHTS = {0.3, 0.2, 0.2, 0.3};
+
+    private Path out = Path.of("data/infinity_toy_data");
+    private long seed = 0;
+    private int count = 1000;
+    private int promptsPerTag = 25;
+    private String pathPrefix = "data/infinity_toy_data";
+
+    public ToyDataGenerator out(Path dir) { this.out = dir; return this; }
+
+    public ToyDataGenerator seed(long s) { this.seed = s; return this; }
+
+    public ToyDataGenerator count(int n) {
+        if (n < TEMPLATES.size()) throw new IllegalArgumentException("count must be at least " + TEMPLATES.size() + ": " + n);
+        this.count = n;
+        return this;
+    }
+
+    public ToyDataGenerator promptsPerTag(int n) { this.promptsPerTag = n; return this; }
+
+    /** What {@code image_path} starts with (the official lines are relative to the project root). */
+    public ToyDataGenerator pathPrefix(String p) { this.pathPrefix = p.endsWith("/") ? p.substring(0, p.length() - 1) : p; return this; }
+
+    /** What was written. */
+    public record Summary(int images, List<Path> metaFiles, Path prompts, int promptCount, long bytes) {}
+
+    public Summary generate() {
+        Random rng = new Random(seed);
+        ToySceneSampler sampler = new ToySceneSampler(rng);
+        Path images = out.resolve("images"), splits = out.resolve("splits");
+        removeOldOutput(images, "png");
+        removeOldOutput(splits, "jsonl");
+        int[] perTemplate = split(count);
+        List<Path> metaFiles = new ArrayList<>();
+        Set<String> trainingCaptions = new HashSet<>();
+        Gson gson = new Gson();
+        int index = 0;
+        long bytes = 0;
+        for (int t = 0; t < TEMPLATES.size(); t++) {
+            Template tpl = TEMPLATES.get(t);
+            StringBuilder meta = new StringBuilder();
+            for (int i = 0; i < perTemplate[t]; i++, index++) {
+                ToyScene scene = sampler.sample(kind(rng), tpl.height(), tpl.width());
+                String name = String.format(Locale.ROOT, "%06d.png", index);
+                byte[] png = png(scene.render(tpl.height(), tpl.width()));
+                AtomicFiles.write(images.resolve(name), ch -> {
+                    ByteBuffer b = ByteBuffer.wrap(png);
+                    while (b.hasRemaining()) ch.write(b);
+                });
+                bytes += png.length;
+                JsonObject line = new JsonObject();
+                line.addProperty("image_path", pathPrefix + "/images/" + name);
+                line.addProperty("h_div_w", (double) tpl.height() / tpl.width());
+                line.addProperty("long_caption", scene.longCaption());
+                line.addProperty("long_caption_type", "toy-scene");
+                line.addProperty("text", scene.shortCaption());
+                line.addProperty("short_caption_type", "toy-scene-short");
+                line.add("toy_scene", scene.toJson());
+                meta.append(gson.toJson(line)).append('\n');
+                trainingCaptions.add(scene.shortCaption());
+            }
+            Path file = splits.resolve(SplitFile.fileName(tpl.hDivW(), perTemplate[t]));
+            AtomicFiles.writeString(file, meta.toString());
+            metaFiles.add(file);
+            bytes += size(file);
+        }
+        List<ToyPrompt> prompts = ToyEvalPrompts.generate(new Random(seed ^ 0x5EED_0F_E7A1L), trainingCaptions, promptsPerTag);
+        StringBuilder p = new StringBuilder();
+        for (ToyPrompt q : prompts) p.append(ToyPrompt.toJsonLine(q)).append('\n');
+        Path promptFile = out.resolve("eval_prompts.jsonl");
+        AtomicFiles.writeString(promptFile, p.toString());
+        bytes += size(promptFile);
+        return new Summary(count, metaFiles, promptFile, prompts.size(), bytes);
+    }
+
+    /** Images per template: the shares of {@code count}, the rounding remainder going to the first template. */
+    static int[] split(int count) {
+        int[] n = new int[TEMPLATES.size()];
+        int rest = count;
+        for (int t = 1; t < n.length; t++) {
+            n[t] = Math.max(1, (int) Math.round(count * TEMPLATES.get(t).share()));
+            rest -= n[t];
+        }
+        n[0] = rest;
+        return n;
+    }
+
+    private static ToyScene.Kind kind(Random rng) {
+        double u = rng.nextDouble();
+        for (int k = 0; k < KIND_WEIGHTS.length; k++) {
+            u -= KIND_WEIGHTS[k];
+            if (u < 0) return ToyScene.Kind.values()[k];
+        }
+        return ToyScene.Kind.values()[KIND_WEIGHTS.length - 1];
+    }
+
+    private static byte[] png(BufferedImage img) {
+        try {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            if (!ImageIO.write(img, "png", b)) throw new IOException("no PNG writer");
+            return b.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode PNG: " + e.getMessage(), e);
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes files a previous run wrote (only {@code *.ext} directly in {@code dir}). */
+    private static void removeOldOutput(Path dir, String ext) {
+        if (!Files.isDirectory(dir)) return;
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().endsWith("." + ext)).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear old output in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
