@@ -15,6 +15,7 @@ public final class ParityRunners {
                 new VaeRunner(),
                 new InfinityForwardRunner(),
                 new SamplingRunner(),
-                new InfinityInferRunner());
+                new InfinityInferRunner(),
+                new dev.infinity.workbench.eval.FidRunner());
     }
 }
