@@ -14,7 +14,8 @@ final class BenchCommand implements Command {
     static List<Benchmark> benchmarks() {
         return List.of(
                 new IoBenchmark(),
-                new TextBench());
+                new TextBench(),
+                new dev.infinity.workbench.bench.TrainBench());
     }
 
     @Override public String name() { return "bench"; }

@@ -18,7 +18,8 @@ public final class Main {
                 new ParityCommand(),
                 new QuantizerCommand(),
                 new ExperimentCommand(),
-                new BenchCommand());
+                new BenchCommand(),
+                new TrainCommand());
     }
 
     public static void main(String[] argv) {
