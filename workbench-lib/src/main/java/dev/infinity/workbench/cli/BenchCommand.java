@@ -15,7 +15,17 @@ final class BenchCommand implements Command {
         return List.of(
                 new IoBenchmark(),
                 new TextBench(),
+                asBenchmark(new TokenizerBench()),
                 new dev.infinity.workbench.bench.TrainBench());
+    }
+
+    /** Adapts a benchmark written as a {@link Command} (the tokenizer branch's registry) to {@link Benchmark}. */
+    private static Benchmark asBenchmark(Command c) {
+        return new Benchmark() {
+            @Override public String name() { return c.name(); }
+            @Override public String summary() { return c.summary(); }
+            @Override public void run(Args args) throws Exception { c.run(args); }
+        };
     }
 
     @Override public String name() { return "bench"; }

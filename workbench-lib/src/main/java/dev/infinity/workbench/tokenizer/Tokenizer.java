@@ -73,16 +73,17 @@ public final class Tokenizer implements AutoCloseable {
     public MultiScaleCode encode(NDArray images) {
         Shape s = images.getShape();
         checkImages(s);
-        return encode(images, scheduleFor((int) s.get(2), (int) s.get(3)));
+        int p = config().patchSize();
+        return encode(images, scheduleFor((int) s.get(2) / p, (int) s.get(3) / p));
     }
 
     /** A tensor (B, C, H, W) in [-1, 1] → code along an explicit schedule (its last scale must be H/p x W/p). */
     public MultiScaleCode encode(NDArray images, ScaleSchedule schedule) {
         checkImages(images.getShape());
-        if (images.isNaN().any().getBoolean()) throw new IllegalArgumentException("input image contains NaN");
         try (NDManager scope = results.newSubManager()) {
             NDArray x = images.toDevice(scope.getDevice(), true);
             x.attach(scope);
+            if (x.isNaN().any().getBoolean()) throw new IllegalArgumentException("input image contains NaN");
             MultiScaleCode code = vae.encode(x, schedule);
             keep(code);
             return code;
@@ -92,14 +93,24 @@ public final class Tokenizer implements AutoCloseable {
     /** Code → images (B, 3, H, W) in [-1, 1], decoded from the bits (what a generator produces). */
     public NDArray decode(MultiScaleCode code) {
         try (NDManager scope = results.newSubManager()) {
-            NDArray img = vae.decodeBits(code.bits(), code.schedule());
+            List<NDArray> bits = new ArrayList<>();
+            for (NDArray b : code.bits()) {
+                NDArray copy = b.duplicate(); // temporaries follow their inputs' manager: work on copies in the scope
+                copy.attach(scope);
+                bits.add(copy);
+            }
+            NDArray img = vae.decodeBits(bits, code.schedule());
             img.attach(results);
             return img;
         }
     }
 
     /** Code → the first image of the batch. */
-    public BufferedImage decodeImage(MultiScaleCode code) { return toImages(decode(code)).get(0); }
+    public BufferedImage decodeImage(MultiScaleCode code) {
+        try (NDArray images = decode(code)) {
+            return toImages(images).get(0);
+        }
+    }
 
     /** Encode then decode: what the tokenizer keeps of an image, at the template pixel size. */
     public BufferedImage reconstruct(BufferedImage image) { return decodeImage(encode(image)); }

@@ -60,6 +60,7 @@ public final class TokenizerTrainer {
         double lr = 1e-4, minLr = 0, weightDecay = 0, beta1 = 0.9, beta2 = 0.95, maxGradNorm = 1.0;
         double l1Weight = 1, l2Weight = 1, discWeight = 0.1;
         boolean discriminator;
+        long seed = 0;
         int discChannels = 64, discLayers = 3;
         PrintStream progress = System.err;
 
@@ -77,6 +78,8 @@ public final class TokenizerTrainer {
         /** Enables the hinge PatchGAN from step {@code start} with generator weight {@code weight}. */
         public Options discriminator(int start, double weight) { discriminator = true; discStart = start; discWeight = weight; return this; }
         public Options discriminatorSize(int channels, int layers) { discChannels = channels; discLayers = layers; return this; }
+        /** Seed of the weight initialisation (the data order is fixed by the image source). */
+        public Options seed(long v) { seed = v; return this; }
         public Options checkpointEvery(int v) { checkpointEvery = v; return this; }
         public Options evalEvery(int v) { evalEvery = v; return this; }
         /** Where progress lines go (null: silent). */
@@ -89,6 +92,7 @@ public final class TokenizerTrainer {
     private final Options opt;
     private final Path out;
     private final List<StepMetrics> history = new ArrayList<>();
+    private double initialPsnr = Double.NaN;
 
     public TokenizerTrainer(VaeConfig config, Options options, Path outDir) {
         int p = config.patchSize();
@@ -103,8 +107,12 @@ public final class TokenizerTrainer {
 
     public List<StepMetrics> history() { return history; }
 
+    /** Held-out PSNR of the freshly initialised model (NaN when the run resumed). */
+    public double initialPsnr() { return initialPsnr; }
+
     /** Runs (or resumes) training and returns the trained model; the caller closes it. */
     public BsqVae train(TrainingImages data) {
+        Engine.getInstance().setRandomSeed((int) opt.seed);
         BsqVae vae = new BsqVae(config);
         PatchDiscriminator disc = opt.discriminator ? new PatchDiscriminator(vae.manager(), config.imageChannels(), opt.discChannels, opt.discLayers) : null;
         int latent = opt.imageSize / config.patchSize();
@@ -115,6 +123,10 @@ public final class TokenizerTrainer {
         try (AdamW adam = new AdamW(vae.namedParameters(), (float) opt.beta1, (float) opt.beta2, 1e-8f, (float) opt.weightDecay);
              AdamW discAdam = disc == null ? null : new AdamW(disc.namedParameters(), 0.5f, 0.9f, 1e-8f, 0f)) {
             int start = resume(vae, adam, disc, discAdam);
+            if (start == 0) {
+                initialPsnr = heldOutPsnr(vae, data, schedule);
+                if (opt.progress != null) opt.progress.printf(Locale.ROOT, "held-out PSNR before training %.2f dB%n", initialPsnr);
+            }
             long t0 = System.nanoTime();
             for (int step = start + 1; step <= opt.steps; step++) {
                 long ts = System.nanoTime();

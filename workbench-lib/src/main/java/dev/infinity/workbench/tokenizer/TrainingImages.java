@@ -27,8 +27,8 @@ public interface TrainingImages {
     /** Simple coloured shapes (rectangles, ellipses, triangles, lines) on a plain background, rendered with Java2D. */
     static TrainingImages shapes(long seed) {
         return new TrainingImages() {
-            @Override public float[] image(long index, int size) { return render(new Random(seed * 1_000_003L + index), size); }
-            @Override public float[] heldOut(int index, int size) { return render(new Random(~seed * 7_777_777L - index), size); }
+            @Override public float[] image(long index, int size) { return render(new Random(mix(seed, index)), size); }
+            @Override public float[] heldOut(int index, int size) { return render(new Random(mix(~seed, index)), size); }
             @Override public int heldOutCount() { return 8; }
         };
     }
@@ -59,6 +59,14 @@ public interface TrainingImages {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /** SplitMix64 of (seed, index): java.util.Random's first draws are correlated for neighbouring seeds. */
+    private static long mix(long seed, long index) {
+        long z = seed * 0x9E3779B97F4A7C15L + index + 0x632BE59BD9B4E019L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     private static float[] render(Random r, int size) {

@@ -41,6 +41,9 @@ public record VaeConfig(
         }
     }
 
+    @Override public int[] encoderChMult() { return encoderChMult.clone(); }
+    @Override public int[] decoderChMult() { return decoderChMult.clone(); }
+
     /** Number of GroupNorm groups for C channels, the official rule: 32 if C % 32 == 0, else 24 if C % 24 == 0. */
     public static int groupsFor(long channels) {
         if (channels % 32 == 0) return 32;
