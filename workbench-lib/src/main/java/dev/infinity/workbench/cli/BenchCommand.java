@@ -6,6 +6,7 @@ import dev.infinity.workbench.bench.TextBench;
 import dev.infinity.workbench.bench.EvalBench;
 import dev.infinity.workbench.bench.TokenizerBench;
 import dev.infinity.workbench.bench.QuantizerBench;
+import dev.infinity.workbench.bench.TrainBench;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,9 +21,9 @@ final class BenchCommand implements Command {
                 new TextBench(),
                 new EvalBench(),
                 new TokenizerBench(),
-                new QuantizerBench());
+                new QuantizerBench(),
+                new TrainBench());
     }
-
     @Override public String name() { return "bench"; }
     @Override public String summary() { return "benchmarks: " + String.join(", ", byName().keySet()) + " (./workbench bench NAME)"; }
 

@@ -1,23 +1,46 @@
 package dev.infinity.workbench.cli;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dev.infinity.workbench.engine.Devices;
+import dev.infinity.workbench.model.Infinity;
+import dev.infinity.workbench.model.InfinityConfig;
+import dev.infinity.workbench.text.TextEncoder;
+import dev.infinity.workbench.text.TextEncoders;
+import dev.infinity.workbench.text.ToyTextEncoder;
 import dev.infinity.workbench.tokenizer.BsqVae;
 import dev.infinity.workbench.tokenizer.TokenizerTrainer;
 import dev.infinity.workbench.tokenizer.TrainingImages;
 import dev.infinity.workbench.tokenizer.VaeConfig;
-
+import dev.infinity.workbench.train.InfinityTrainer;
+import dev.infinity.workbench.train.TrainConfig;
+import dev.infinity.workbench.train.TrainSetup;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** {@code ./workbench train <what> ...}: training runs. Targets: {@code tokenizer}. */
+/**
+ * {@code ./workbench train <what> ...}: training runs, resumed from the output folder.
+ * <ul>
+ *   <li>{@code tokenizer --out DIR [--data DIR] [--d 16] [--preset tiny] [--steps N] ...}: a BSQ-VAE tokenizer;</li>
+ *   <li>{@code infinity --data DIR --tokenizer PATH --out DIR [--model tiny] [--text toy|DIR] [--steps --batch --lr ...]}:
+ *       an Infinity transformer with a frozen tokenizer (see {@link InfinityTrainer}).</li>
+ * </ul>
+ */
 final class TrainCommand implements Command {
     @Override public String name() { return "train"; }
-    @Override public String summary() { return "train tokenizer --out DIR [--data DIR] [--d 16] [--preset tiny] [--steps N] ... (resumes from DIR)"; }
+    @Override public String summary() {
+        return "train tokenizer --out DIR [--data DIR] [--d 16] ... | train infinity --data DIR --tokenizer PATH --out DIR [--model tiny] [--text toy|DIR] [--steps --batch --lr ...] (both resume from --out)";
+    }
 
     @Override
     public int run(Args args) {
-        String what = args.positional(0, "what to train (tokenizer)");
-        if (!what.equals("tokenizer")) throw new Args.UsageException("unknown training target '" + what + "' (tokenizer)");
-        return tokenizer(args);
+        String what = args.positional(0, "what to train (tokenizer | infinity)");
+        return switch (what) {
+            case "tokenizer" -> tokenizer(args);
+            case "infinity" -> infinity(args);
+            default -> throw new Args.UsageException("unknown training target '" + what + "' (tokenizer, infinity)");
+        };
     }
 
     private static int tokenizer(Args args) {
@@ -61,6 +84,51 @@ final class TrainCommand implements Command {
         try (BsqVae vae = trainer.train(images)) {
             System.out.println("wrote " + Path.of(out).resolve("tokenizer.safetensors") + " (" + vae.parameterCount() + " parameters)");
         }
+        return 0;
+    }
+
+    private static int infinity(Args args) {
+        Path data = Path.of(args.get("data", Workbench.home().resolve("data/infinity_toy_data").toString()));
+        String tokPath = args.get("tokenizer", null);
+        String outPath = args.get("out", null);
+        if (tokPath == null || outPath == null) throw new Args.UsageException("--tokenizer PATH and --out DIR are required");
+        String preset = args.get("model", "tiny");
+        String textSpec = args.get("text", "toy");
+        InfinityConfig presetConfig = InfinityConfig.preset(preset);
+        int textWidth = args.getInt("text-width", presetConfig.textChannels());
+        int textLen = args.getInt("text-len", presetConfig.textMaxLen());
+        long seed = args.getInt("seed", 0);
+        TrainConfig cfg = TrainConfig.builder().steps(args.getInt("steps", 1000)).batchSize(args.getInt("batch", 8))
+                .lr(args.getDouble("lr", 3e-4)).minLr(args.getDouble("min-lr", args.getDouble("lr", 3e-4) * 0.1))
+                .warmupSteps(args.getInt("warmup", 50)).weightDecay(args.getDouble("wd", 0.05)).maxGradNorm(args.getDouble("clip", 2.0))
+                .labelSmoothing(args.getDouble("label-smoothing", 0)).reweightLossByScale(args.flag("reweight-by-scale"))
+                .condDropRate(args.getDouble("cond-drop", 0.1))
+                .bitwiseSelfCorrection(args.getInt("noise-layers", 13), args.getDouble("noise-strength", 0.3))
+                .emaDecay(args.getDouble("ema", 0)).checkpointEvery(args.getInt("ckpt-every", 200)).evalEvery(args.getInt("eval-every", 100))
+                .valBatches(args.getInt("val-batches", 4)).logEvery(args.getInt("log-every", 10)).seed(seed)
+                .pixelSize(args.getInt("pixel-size", 64)).template(args.get("template", null))
+                .shortCaptionProb(args.getDouble("short-prob", 0.2)).trainTextEncoder(!args.flag("freeze-text")).build();
+        args.rejectUnknown();
+        Engine.getInstance().setRandomSeed((int) seed);
+        try (BsqVae tokenizer = TrainSetup.tokenizer(Path.of(tokPath));
+             NDManager manager = NDManager.newBaseManager(Devices.resolve())) {
+            TextEncoder text;
+            if (textSpec.equals("toy")) {
+                text = TextEncoders.toy(manager, textWidth, TrainSetup.captions(data), textLen);
+            } else if (Files.isRegularFile(Path.of(textSpec, "vocab.json"))) {
+                text = ToyTextEncoder.load(Path.of(textSpec), manager);
+            } else {
+                text = TextEncoders.flanT5(Path.of(textSpec));
+            }
+            InfinityConfig mc = TrainSetup.modelConfig(preset, text.channels(), Math.max(textLen, text.maxLength()), tokenizer.config().codebookDim());
+            Infinity model = new Infinity(manager, mc);
+            System.err.printf("Infinity %s: %,d parameters; text encoder %s%n", preset, model.parameterCount(), text.getClass().getSimpleName());
+            try (InfinityTrainer trainer = new InfinityTrainer(model, text, tokenizer, cfg)) {
+                trainer.train(data, Path.of(outPath));
+            }
+            text.close();
+        }
+        System.out.println("trained model in " + outPath);
         return 0;
     }
 }

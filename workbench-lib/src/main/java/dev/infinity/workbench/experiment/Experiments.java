@@ -9,7 +9,10 @@ public final class Experiments {
 
     public static List<Experiment> kinds() {
         return List.of(
-                new ClassifierSizeExperiment());
+                new ClassifierSizeExperiment(),
+                new ToyModelExperiment(),
+                new VocabAblationExperiment(),
+                new ScalingSweepExperiment());
     }
 
     /** Runs {@code experiments/NAME.json} under {@code repoRoot} into {@code results/NAME/}. */

@@ -75,7 +75,7 @@ public final class CrossAttention extends Module {
             NDArray k = kvb.get(":, 0").transpose(1, 2, 0);                           // H hd n
             NDArray v = kvb.get(":, 1").transpose(1, 0, 2);                           // H n hd
             NDArray qb = q.get(i).transpose(1, 0, 2);                                 // H l hd
-            NDArray p = qb.matMul(k).mul(scale).softmax(-1);
+            NDArray p = qb.matMul(k).mul(Ops.constant(qb, scale)).softmax(-1);
             outs.add(p.matMul(v).transpose(1, 0, 2).reshape(1, l, (long) heads * headDim));
         }
         return Ops.roundToBf16(outs.size() == 1 ? outs.head() : NDArrays.concat(outs, 0));

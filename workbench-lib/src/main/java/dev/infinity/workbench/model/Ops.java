@@ -28,6 +28,14 @@ final class Ops {
         return temp;
     }
 
+    /**
+     * A scalar constant on the manager of the activations {@code like}: it stays alive until that scope closes,
+     * i.e. past {@code backward} (DJL's scalar-argument ops free their scalar at once, which corrupts gradients).
+     */
+    static NDArray constant(NDArray like, float value) {
+        return like.getManager().create(value);
+    }
+
     /** LayerNorm over the last axis without affine weights. */
     static NDArray layerNorm(NDArray x, float eps) {
         long c = x.getShape().get(x.getShape().dimension() - 1);
@@ -51,13 +59,13 @@ final class Ops {
     /** RMSNorm: {@code x * rsqrt(mean(x^2) + eps) * w}. */
     static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
         NDArray ms = x.square().mean(new int[] {-1}, true).add(eps);
-        return x.mul(ms.sqrt().pow(-1)).mul(weight);
+        return x.mul(ms.sqrt().pow(constant(x, -1f))).mul(weight);
     }
 
     /** GELU with the tanh approximation (PyTorch {@code approximate='tanh'}). */
     static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(GELU_KAPPA)).mul(GELU_BETA).tanh();
-        return x.mul(0.5f).mul(inner.add(1f));
+        NDArray inner = x.add(x.pow(constant(x, 3f)).mul(constant(x, GELU_KAPPA))).mul(constant(x, GELU_BETA)).tanh();
+        return x.mul(constant(x, 0.5f)).mul(inner.add(1f));
     }
 
     static NDArray silu(NDArray x) {

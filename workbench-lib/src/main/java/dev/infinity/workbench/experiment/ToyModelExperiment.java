@@ -1,0 +1,101 @@
+package dev.infinity.workbench.experiment;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import dev.infinity.workbench.engine.Devices;
+import dev.infinity.workbench.infer.Generation;
+import dev.infinity.workbench.model.Infinity;
+import dev.infinity.workbench.model.InfinityConfig;
+import dev.infinity.workbench.model.ToyModel;
+import dev.infinity.workbench.text.TextEncoders;
+import dev.infinity.workbench.text.ToyTextEncoder;
+import dev.infinity.workbench.tokenizer.BsqVae;
+import dev.infinity.workbench.tokenizer.ScaleSchedule;
+import dev.infinity.workbench.train.InfinityTrainer;
+import dev.infinity.workbench.train.TrainConfig;
+import dev.infinity.workbench.train.TrainSetup;
+import dev.infinity.workbench.tokenizer.TokenizerTrainer;
+import dev.infinity.workbench.tokenizer.TrainingImages;
+import dev.infinity.workbench.tokenizer.VaeConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The bundled toy model: trains a small tokenizer on the toy images, then a {@code ToyTextEncoder} and a
+ * small Infinity transformer jointly on the toy captions, and writes the three into a bundle folder
+ * (default {@code models/toy/}) that generation and the notebooks load by default.
+ */
+public final class ToyModelExperiment implements Experiment {
+    @Override public String kind() { return "toy-model"; }
+
+    @Override
+    public void run(ExperimentContext ctx) throws Exception {
+        ExperimentSpec spec = ctx.spec();
+        Path data = ctx.repoRoot().resolve(spec.getString("data", "data/infinity_toy_data"));
+        int imageSize = spec.getInt("image_size", 64);
+        Path tokDir = ctx.outDir().resolve("tokenizer");
+        ctx.part("tokenizer", () -> {
+            VaeConfig config = VaeConfig.builder().baseChannels(spec.getInt("tok_base_channels", 32))
+                    .chMult(spec.getInts("tok_ch_mult", 1, 2, 2, 2)).numResBlocks(spec.getInt("tok_res_blocks", 1))
+                    .patchSize(spec.getInt("tok_patch", 8)).codebookDim(spec.getInt("d", 16)).build();
+            TokenizerTrainer.Options o = new TokenizerTrainer.Options().steps(spec.getInt("tok_steps", 600))
+                    .batchSize(spec.getInt("tok_batch", 8)).imageSize(imageSize).lr(spec.getDouble("tok_lr", 1e-3))
+                    .minLr(spec.getDouble("tok_lr", 1e-3) * 0.1).warmupSteps(spec.getInt("tok_warmup", 20))
+                    .checkpointEvery(100).evalEvery(50);
+            try (BsqVae vae = new TokenizerTrainer(config, o, tokDir).train(TrainingImages.folder(data.resolve("images")))) {
+                System.err.println("tokenizer written to " + tokDir);
+            }
+            return null;
+        });
+        Path genDir = ctx.outDir().resolve("generator");
+        int latent = imageSize / spec.getInt("tok_patch", 8);
+        ScaleSchedule schedule = InfinityTrainer.scheduleFor(latent, latent);
+        ctx.part("generator", () -> {
+            TrainConfig cfg = TrainConfig.builder().steps(spec.getInt("gen_steps", 1500)).batchSize(spec.getInt("gen_batch", 16))
+                    .lr(spec.getDouble("gen_lr", 1e-3)).minLr(spec.getDouble("gen_lr", 1e-3) * 0.1).warmupSteps(spec.getInt("gen_warmup", 50))
+                    .pixelSize(imageSize).template(spec.getString("template", "1.000")).shortCaptionProb(spec.getDouble("short_caption_prob", 0.8))
+                    .bitwiseSelfCorrection(spec.getInt("noise_apply_layers", 13), spec.getDouble("noise_apply_strength", 0.3))
+                    .condDropRate(spec.getDouble("cond_drop_rate", 0.1)).checkpointEvery(spec.getInt("gen_ckpt_every", 100))
+                    .evalEvery(spec.getInt("gen_eval_every", 100)).valBatches(4).logEvery(10).seed(spec.getInt("seed", 0)).build();
+            Engine.getInstance().setRandomSeed(spec.getInt("seed", 0));
+            try (BsqVae tok = TrainSetup.tokenizer(tokDir); NDManager m = NDManager.newBaseManager(Devices.resolve())) {
+                int textLen = spec.getInt("text_len", 64);
+                InfinityConfig mc = TrainSetup.modelConfig(spec.getString("gen_preset", "tiny"), spec.getInt("text_width", 128), textLen, tok.config().codebookDim());
+                ToyTextEncoder text = TextEncoders.toy(m, mc.textChannels(), TrainSetup.captions(data), textLen);
+                try (InfinityTrainer t = new InfinityTrainer(new Infinity(m, mc), text, tok, cfg)) {
+                    t.train(data, genDir);
+                }
+            }
+            return null;
+        });
+        Path bundle = ctx.repoRoot().resolve(spec.getString("bundle", "models/toy"));
+        ctx.part("bundle", () -> {
+            try (BsqVae tok = TrainSetup.tokenizer(tokDir); NDManager m = NDManager.newBaseManager(Devices.resolve())) {
+                InfinityConfig mc = new Gson().fromJson(Files.readString(genDir.resolve("infinity.json")), InfinityConfig.class);
+                Infinity model = Infinity.load(m, mc, genDir.resolve("infinity.safetensors"));
+                ToyTextEncoder text = ToyTextEncoder.load(genDir.resolve("text"), m);
+                ToyModel.save(bundle, tok, text, model, schedule, imageSize, spec.getDouble("cfg", 3), spec.getDouble("tau", 1));
+            }
+            return null;
+        });
+        ctx.part("samples", () -> {
+            List<String> prompts = List.of(spec.getString("sample_prompts", "a red circle|a blue square|a green triangle|a yellow star|a purple cross|a white circle|two red squares|a blue circle to the left of a yellow square").split("\\|"));
+            Path dir = ctx.outDir().resolve("samples");
+            try (ToyModel toy = ToyModel.load(bundle)) {
+                for (int seed = 0; seed < spec.getInt("samples_per_prompt", 2); seed++) {
+                    try (Generation g = toy.generate(prompts, toy.defaults().seed(seed).build())) {
+                        for (int i = 0; i < prompts.size(); i++) {
+                            g.savePng(dir.resolve(String.format(Locale.ROOT, "%02d_seed%d_%s.png", i, seed, prompts.get(i).replace(' ', '_'))), i);
+                        }
+                    }
+                }
+            }
+            System.err.println("samples in " + dir);
+            return null;
+        });
+    }
+}
