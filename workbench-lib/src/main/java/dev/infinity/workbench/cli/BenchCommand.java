@@ -9,7 +9,8 @@ final class BenchCommand implements Command {
     /** The benchmarks, by name (add ONE line per benchmark). */
     static List<Command> benchmarks() {
         return List.of(
-                new TextBench());
+                new TextBench(),
+                new GenerateBench());
     }
 
     @Override public String name() { return "bench"; }
