@@ -79,7 +79,7 @@ public final class CrossAttention extends Module {
             NDArray kvb = kv.reshape(b, n, 2, heads, headDim);
             NDArray k = kvb.get(":, :, 0").transpose(0, 2, 3, 1);                     // B H hd n
             NDArray v = kvb.get(":, :, 1").transpose(0, 2, 1, 3);                     // B H n hd
-            NDArray p = q.transpose(0, 2, 1, 3).matMul(k).mul(scale).softmax(-1);     // B H l n
+            NDArray p = q.transpose(0, 2, 1, 3).matMul(k).mul(Ops.scalar(q, scale)).softmax(-1);     // B H l n
             return Ops.roundToBf16(p.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headDim));
         }
         NDList outs = new NDList();
@@ -88,7 +88,7 @@ public final class CrossAttention extends Module {
             NDArray k = kvb.get(":, 0").transpose(1, 2, 0);                           // H hd n
             NDArray v = kvb.get(":, 1").transpose(1, 0, 2);                           // H n hd
             NDArray qb = q.get(i).transpose(1, 0, 2);                                 // H l hd
-            NDArray p = qb.matMul(k).mul(scale).softmax(-1);
+            NDArray p = qb.matMul(k).mul(Ops.scalar(q, scale)).softmax(-1);
             outs.add(p.matMul(v).transpose(1, 0, 2).reshape(1, l, (long) heads * headDim));
         }
         return Ops.roundToBf16(outs.size() == 1 ? outs.head() : NDArrays.concat(outs, 0));

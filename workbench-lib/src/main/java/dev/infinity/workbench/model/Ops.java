@@ -22,6 +22,14 @@ final class Ops {
         return ai.djl.nn.core.Linear.linear(x, layer.weight.array(), layer.bias == null ? null : layer.bias.array()).singletonOrThrow();
     }
 
+    /**
+     * A float32 scalar on x's manager. DJL's {@code x.mul(Number)}-style ops free their scalar right away, which can
+     * corrupt gradients if GC runs before backward; scalars made here live as long as the activations.
+     */
+    static NDArray scalar(NDArray like, float v) {
+        return like.getManager().create(v);
+    }
+
     /** Moves a temporary derived from parameters only onto the manager of the activations it is used with. */
     static NDArray onManagerOf(NDArray like, NDArray temp) {
         temp.attach(like.getManager());
@@ -45,19 +53,19 @@ final class Ops {
     /** {@code LN(x) * (1 + scale) + shift}, the adaptive LayerNorm of the blocks and the head. */
     static NDArray adaLayerNorm(NDArray x, NDArray scale, NDArray shift, float eps) {
         NDArray n = layerNorm(x, eps);
-        return n.mul(scale.add(1f)).add(shift);
+        return n.mul(scale.add(scalar(scale, 1f))).add(shift);
     }
 
     /** RMSNorm: {@code x * rsqrt(mean(x^2) + eps) * w}. */
     static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
-        NDArray ms = x.square().mean(new int[] {-1}, true).add(eps);
-        return x.mul(ms.sqrt().pow(-1)).mul(weight);
+        NDArray ms = x.square().mean(new int[] {-1}, true).add(scalar(x, eps));
+        return x.div(ms.sqrt()).mul(weight);
     }
 
     /** GELU with the tanh approximation (PyTorch {@code approximate='tanh'}). */
     static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(GELU_KAPPA)).mul(GELU_BETA).tanh();
-        return x.mul(0.5f).mul(inner.add(1f));
+        NDArray inner = x.add(x.mul(x).mul(x).mul(scalar(x, GELU_KAPPA))).mul(scalar(x, GELU_BETA)).tanh();
+        return x.mul(scalar(x, 0.5f)).mul(inner.add(scalar(x, 1f)));
     }
 
     static NDArray silu(NDArray x) {
