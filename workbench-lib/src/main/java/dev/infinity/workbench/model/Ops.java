@@ -59,7 +59,7 @@ final class Ops {
     /** RMSNorm: {@code x * rsqrt(mean(x^2) + eps) * w}. */
     static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
         NDArray ms = x.square().mean(new int[] {-1}, true).add(scalar(x, eps));
-        return x.div(ms.sqrt()).mul(weight);
+        return x.mul(scalar(x, 1f).div(ms.sqrt())).mul(weight);   // x * rsqrt(...), as torch rounds it
     }
 
     /** GELU with the tanh approximation (PyTorch {@code approximate='tanh'}). */
