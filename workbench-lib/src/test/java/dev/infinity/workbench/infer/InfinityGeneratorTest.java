@@ -112,6 +112,21 @@ class InfinityGeneratorTest {
     }
 
     @Test
+    void theUnconditionalTextIsTheDefaultNegativePrompt() {
+        TextCondition text = text();
+        GenerationOptions o = GenerationOptions.builder().cfg(4).topK(0).topP(0).seed(9).keepLogits(true).build();
+        InfinityGenerator g = new InfinityGenerator(model, null);
+        TextCondition other = TextCondition.of(manager.randomNormal(new Shape(4, 128)), new int[] {4});
+        try (Generation plain = g.generate(text, SCHEDULE, o);
+             Generation explicit = g.generate(text, SCHEDULE, o.toBuilder().negative(model.unconditional(text.lens())).build());
+             Generation negative = g.generate(text, SCHEDULE, o.toBuilder().negative(other).build())) {   // one negative for both prompts
+            float[] a = plain.logits().get(1).toFloatArray();
+            assertEquals(0f, maxAbsDiff(a, explicit.logits().get(1).toFloatArray()), 0f);
+            assertTrue(maxAbsDiff(a, negative.logits().get(1).toFloatArray()) > 1e-3, "a negative prompt must change the guided logits");
+        }
+    }
+
+    @Test
     void aShortCfgListIsAClearError() {
         GenerationOptions o = GenerationOptions.builder().cfg(3, 3).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new InfinityGenerator(model, null).generate(text(), SCHEDULE, o));
