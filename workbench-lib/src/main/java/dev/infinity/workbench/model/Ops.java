@@ -1,11 +1,16 @@
 package dev.infinity.workbench.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.infinity.workbench.io.Half;
 import dev.infinity.workbench.nn.Linear;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The element-wise functions of the transformer, written out where DJL's built-ins differ from PyTorch's. */
 final class Ops {
@@ -36,13 +41,19 @@ final class Ops {
         return temp;
     }
 
+    /** Ones and zeros (C) per device, the identity affine of {@link #layerNorm(NDArray, float)}; never freed. */
+    private static final Map<String, NDArray[]> IDENTITY_AFFINE = new ConcurrentHashMap<>();
+    private static final Map<Device, NDManager> CONSTANTS = new ConcurrentHashMap<>();
+
     /** LayerNorm over the last axis without affine weights. */
     static NDArray layerNorm(NDArray x, float eps) {
         long c = x.getShape().get(x.getShape().dimension() - 1);
-        NDManager m = x.getManager();
-        try (NDArray ones = m.ones(new Shape(c)); NDArray zeros = m.zeros(new Shape(c))) {
-            return LayerNorm.layerNorm(x, new Shape(c), ones, zeros, eps).singletonOrThrow();
-        }
+        Device device = x.getDevice();
+        NDArray[] affine = IDENTITY_AFFINE.computeIfAbsent(device + "/" + c, k -> {
+            NDManager m = CONSTANTS.computeIfAbsent(device, NDManager::newBaseManager);
+            return new NDArray[] {m.ones(new Shape(c)), m.zeros(new Shape(c))};
+        });
+        return LayerNorm.layerNorm(x, new Shape(c), affine[0], affine[1], eps).singletonOrThrow();
     }
 
     /** LayerNorm with affine weight and bias. */
@@ -75,12 +86,16 @@ final class Ops {
     /**
      * Rounds every element to the nearest bfloat16 (ties to even) and returns it as float32, as the official
      * {@code x.to(torch.bfloat16).float()}. Computed on the host: a BF16 NDArray aborts the CPU engine. The
-     * result is {@code x + stopGradient(round(x) - x)}, exact in float32, so gradients pass straight through.
+     * result is {@code x + stopGradient(round(x) - x)} when gradients are recorded (exact in float32: gradients pass
+     * straight through), else the rounded values.
      */
     static NDArray roundToBf16(NDArray x) {
         float[] v = x.toFloatArray();
         for (int i = 0; i < v.length; i++) v[i] = Float.intBitsToFloat((Half.toBFloat16Bits(v[i]) & 0xffff) << 16);
-        try (NDArray r = x.getManager().create(v, x.getShape()); NDArray delta = r.sub(x)) {
+        NDArray r = x.getManager().create(v, x.getShape());
+        if (!JniUtils.isGradMode()) return r;
+        try (NDArray delta = r.sub(x)) {
+            r.close();
             return x.add(delta.stopGradient());
         }
     }
