@@ -63,7 +63,7 @@ public final class InfinityGenerator {
         }
         boolean guided = false;
         for (double c : cfg) guided |= c != 1;
-        NDManager out = text.features().getManager().newSubManager();
+        NDManager out = model.manager().newSubManager();   // results live as long as the model (or until Generation.close)
         List<NDArray> bitsOut = new ArrayList<>(), inputs = new ArrayList<>();
         List<HostTensor> logitsOut = new ArrayList<>();
         double[] seconds = new double[n];
