@@ -36,6 +36,7 @@ final class GenerateBench implements Command {
         int topK = args.getInt("top-k", 900);
         String device = args.get("device", "auto");
         args.rejectUnknown();
+        if (runs < 1 || noCacheRuns < 0 || warmup < 0) throw new Args.UsageException("--runs must be >= 1, --no-cache-runs and --warmup >= 0");
         ScaleSchedule schedule = DynamicResolution.schedule(hDivW, pn);
         GenerationOptions options = GenerationOptions.builder().cfg(cfg).topK(topK).topP(topP).cfgInsertionLayer(0).build();
         try (NDManager m = NDManager.newBaseManager(Devices.resolve(device))) {
@@ -49,10 +50,11 @@ final class GenerateBench implements Command {
                 try (NDManager sub = m.newSubManager();
                      BsqVae vae = new BsqVae(NDManager.newBaseManager(m.getDevice()), VaeConfig.preset(tokenizer).toBuilder().codebookDim(c.codebookDim()).build())) {
                     GenerationBenchmark.Result on = GenerationBenchmark.run(sub, name, c, vae, schedule, options, batch, tokens, warmup, runs);
-                    GenerationBenchmark.Result off = GenerationBenchmark.run(sub, name, c, null, schedule, options.toBuilder().kvCache(false).build(),
-                            batch, tokens, Math.min(warmup, 1), noCacheRuns);
                     print(on, "KV cache on ", peak, runs);
-                    print(off, "KV cache off", peak, noCacheRuns);
+                    if (noCacheRuns > 0) {
+                        print(GenerationBenchmark.run(sub, name, c, null, schedule, options.toBuilder().kvCache(false).build(),
+                                batch, tokens, Math.min(warmup, 1), noCacheRuns), "KV cache off", peak, noCacheRuns);
+                    }
                     System.out.printf(Locale.ROOT, "  %s decode (%s tokenizer, %s): %.3f s/image; total with cache %.3f s/image%n", name, tokenizer,
                             vae.config(), on.decodeSeconds(), on.transformerSeconds() + on.decodeSeconds());
                 }
