@@ -16,13 +16,20 @@ import dev.infinity.workbench.tokenizer.ScaleSchedule;
 public final class GenerationBenchmark {
     private GenerationBenchmark() {}
 
-    /** Mean timings over the timed runs. */
-    public record Result(String name, long parameters, double transformerSeconds, double decodeSeconds, double[] scaleSeconds,
-                         double gflopsPerImage, int runs) {
+    /**
+     * Mean timings over the timed runs: wall seconds of the transformer (sampling and next-scale inputs included) and
+     * of the tokenizer decode, per-scale wall seconds, and process CPU seconds of each (all native threads; less
+     * sensitive to other processes than wall time).
+     */
+    public record Result(String name, long parameters, double transformerSeconds, double transformerCpuSeconds, double decodeSeconds,
+                         double decodeCpuSeconds, double[] scaleSeconds, double gflopsPerImage, int runs) {
         public double gflopsPerSecond() { return gflopsPerImage / transformerSeconds; }
     }
 
-    /** One configuration: {@code warmup} untimed and {@code runs} timed images of B prompts of {@code promptTokens} tokens. */
+    /**
+     * One configuration: {@code warmup} untimed and {@code runs} timed generations of B prompts of {@code promptTokens}
+     * tokens (transformer only), then as many timed decodes of the last result when {@code vae} is given.
+     */
     public static Result run(NDManager manager, String name, InfinityConfig config, BsqVae vae, ScaleSchedule schedule, GenerationOptions options,
                              int batch, int promptTokens, int warmup, int runs) {
         manager.getEngine().setRandomSeed(0);
@@ -32,17 +39,34 @@ public final class GenerationBenchmark {
         java.util.Arrays.fill(lens, promptTokens);
         NDArray features = manager.randomNormal(new Shape((long) batch * promptTokens, config.textChannels()));
         TextCondition text = TextCondition.of(features, lens);
-        double t = 0, d = 0;
+        double t = 0, d = 0, tCpu = 0, dCpu = 0;
         double[] perScale = new double[schedule.size()];
         for (int i = 0; i < warmup + runs; i++) {
-            try (Generation g = gen.generate(text, schedule, options.toBuilder().seed(i).build())) {
+            long cpu0 = processCpuNanos();
+            try (Generation g = gen.generate(text, schedule, options.toBuilder().seed(i).decode(false).build())) {
+                long cpu1 = processCpuNanos();
+                if (vae != null) {
+                    long w0 = System.nanoTime();
+                    vae.decode(g.summedCodes()).close();
+                    if (i >= warmup) {
+                        d += (System.nanoTime() - w0) / 1e9;
+                        dCpu += (processCpuNanos() - cpu1) / 1e9;
+                    }
+                }
                 if (i < warmup) continue;
                 t += g.transformerSeconds();
-                d += g.decodeSeconds();
+                tCpu += (cpu1 - cpu0) / 1e9;
                 for (int s = 0; s < perScale.length; s++) perScale[s] += g.scaleSeconds()[s] / runs;
             }
         }
-        return new Result(name, config.parameterCount(), t / runs, d / runs, perScale, flops(config, schedule, options, batch, promptTokens) / 1e9, runs);
+        return new Result(name, config.parameterCount(), t / runs, tCpu / runs, d / runs, dCpu / runs, perScale,
+                flops(config, schedule, options, batch, promptTokens) / 1e9, runs);
+    }
+
+    /** CPU time of the whole process (all native threads). */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     /** Transformer FLOPs of one generation (CFG doubles the batch; without cache every scale recomputes its prefix). */
