@@ -10,7 +10,8 @@ final class BenchCommand implements Command {
     static List<Command> benchmarks() {
         return List.of(
                 new TextBench(),
-                new GenerateBench());
+                new GenerateBench(),
+                new TokenizerBench());
     }
 
     @Override public String name() { return "bench"; }

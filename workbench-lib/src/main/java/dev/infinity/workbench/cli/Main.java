@@ -15,6 +15,8 @@ public final class Main {
         return List.of(
                 new InspectCommand(),
                 new ParityCommand(),
+                new TrainCommand(),
+                new QuantizerCommand(),
                 new BenchCommand(),
                 new GenerateCommand());
     }

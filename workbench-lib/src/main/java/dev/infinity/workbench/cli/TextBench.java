@@ -34,8 +34,8 @@ final class TextBench implements Command {
             System.out.printf(Locale.ROOT, "T5 encoder d_model %d, %d layers, %d heads, d_ff %d, vocab %d (%,d parameters) on %s, %d threads%n",
                     c.dModel(), c.numLayers(), c.numHeads(), c.dFf(), c.vocabSize(), r.parameters(), m.getDevice(),
                     Runtime.getRuntime().availableProcessors());
-            System.out.printf(Locale.ROOT, "batch %d x %d tokens, %d timed iterations after %d warm-up: %.3f s/batch, %.0f tokens/s%n",
-                    batch, tokens, iters, warmup, r.secondsPerBatch(), r.tokensPerSecond());
+            System.out.printf(Locale.ROOT, "batch %d x %d tokens, %d timed iterations after %d warm-up: median %.3f s/batch (mean %.3f), %.0f tokens/s, %.0f tokens per CPU-second%n",
+                    batch, tokens, iters, warmup, r.medianSeconds(), r.meanSeconds(), r.tokensPerSecond(), r.tokensPerCpuSecond());
         }
         return 0;
     }

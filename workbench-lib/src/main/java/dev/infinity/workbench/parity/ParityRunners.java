@@ -12,6 +12,9 @@ public final class ParityRunners {
                 new InfinityForwardRunner(),
                 new SamplingRunner(),
                 new InfinityInferRunner(),
+                new BsqRunner(),
+                new MultiScaleBsqRunner(),
+                new DynamicResolutionRunner(),
                 new VaeRunner());
     }
 }

@@ -10,9 +10,12 @@ import java.util.Random;
 public final class EncoderBenchmark {
     private EncoderBenchmark() {}
 
-    /** Measured timings: mean seconds per batch and real tokens per second. */
-    public record Result(T5Config config, int batch, int tokens, int iterations, double secondsPerBatch, double tokensPerSecond,
-                         long parameters) {}
+    /**
+     * Measured timings: median and mean wall seconds per batch, tokens per second from the median, and
+     * tokens per process CPU-second (less sensitive to other processes sharing the cores; NaN if unknown).
+     */
+    public record Result(T5Config config, int batch, int tokens, int iterations, double medianSeconds, double meanSeconds,
+                         double tokensPerSecond, double tokensPerCpuSecond, long parameters) {}
 
     /**
      * Encodes {@code iterations} batches of {@code batch} prompts x {@code tokens} random token ids (EOS last),
@@ -30,16 +33,30 @@ public final class EncoderBenchmark {
             prompts.add(ids);
         }
         TokenBatch tokenBatch = TokenBatch.pad(prompts, 0);
-        long elapsed = 0;
+        double[] seconds = new double[iterations];
+        long cpuStart = 0;
         for (int i = 0; i < warmup + iterations; i++) {
+            if (i == warmup) cpuStart = processCpuNanos();
             long t0 = System.nanoTime();
             try (NDManager step = manager.newSubManager()) {
                 TextCondition c = TextCondition.fromPadded(encoder.forward(tokenBatch, step), tokenBatch.lens());
                 c.features().toFloatArray(); // forces the result to the host
             }
-            if (i >= warmup) elapsed += System.nanoTime() - t0;
+            if (i >= warmup) seconds[i - warmup] = (System.nanoTime() - t0) / 1e9;
         }
-        double perBatch = elapsed / 1e9 / iterations;
-        return new Result(config, batch, tokens, iterations, perBatch, batch * tokens / perBatch, encoder.parameterCount());
+        long cpu = processCpuNanos() - cpuStart;
+        double perCpuSecond = cpuStart < 0 ? Double.NaN : (double) batch * tokens * iterations / (cpu / 1e9);
+        double mean = java.util.Arrays.stream(seconds).average().orElseThrow();
+        java.util.Arrays.sort(seconds);
+        double median = iterations % 2 == 1 ? seconds[iterations / 2] : (seconds[iterations / 2 - 1] + seconds[iterations / 2]) / 2;
+        return new Result(config, batch, tokens, iterations, median, mean, batch * tokens / median, perCpuSecond, encoder.parameterCount());
+    }
+
+    /** CPU time of the whole process (all threads, native ones included), or -1 when the JVM cannot tell. */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 }

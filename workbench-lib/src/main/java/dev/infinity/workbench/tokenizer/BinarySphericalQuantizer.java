@@ -91,7 +91,7 @@ public final class BinarySphericalQuantizer {
         NDArray p = Activation.sigmoid(z.mul(logitScale));                      // (B, d, H, W)
         NDArray prob = NDArrays.stack(new NDList(p, one.sub(p)), -1); // (B, d, H, W, 2)
         NDArray perSample = entropy(prob, tiny).sum(new int[] {1}).mean();       // sum over d, mean over B, H, W
-        NDArray avgProb = prob.mean(new int[] {0, 2, 3});                         // (d, 2)
+        NDArray avgProb = prob.transpose(1, 4, 0, 2, 3).reshape(dim, 2, -1).mean(new int[] {2}); // (d, 2)
         NDArray codebook = entropy(avgProb, tiny).sum();
         NDArray penalty = perSample.mul(m.create((float) perSampleGamma)).sub(codebook.mul(m.create((float) diversityGamma)));
         NDArray diff = z.sub(q.quantized().stopGradient());

@@ -29,11 +29,21 @@ public class ResnetBlock extends Module {
         ninShortcut = in == out ? null : child("nin_shortcut.conv", new Conv2d(manager, in, out, 1, 1, 0, true));
     }
 
-    /** x (B, in, H, W) → (B, out, H, W). */
+    /**
+     * x (B, in, H, W) → (B, out, H, W). The block's temporaries live in a scope closed on return (DJL frees
+     * nothing before its manager closes; at 256x256 x 128 channels each one is 32 MB). Autograd keeps its
+     * own references to what backward needs, so this is safe while training too.
+     */
     public NDArray forward(NDArray x) {
-        NDArray h = conv1.forward(swish(norm1.forward(x)));
-        h = conv2.forward(swish(norm2.forward(h)));
-        return (ninShortcut == null ? x : ninShortcut.forward(x)).add(h);
+        NDManager caller = x.getManager();
+        try (NDManager scope = caller.newSubManager()) {
+            x.tempAttach(scope);
+            NDArray h = conv1.forward(swish(norm1.forward(x)));
+            h = conv2.forward(swish(norm2.forward(h)));
+            NDArray out = (ninShortcut == null ? x : ninShortcut.forward(x)).add(h);
+            out.attach(caller);
+            return out;
+        }
     }
 
     /** The official {@code Normalize}: GroupNorm, eps 1e-6, 32 groups (or 24), affine. */

@@ -41,6 +41,9 @@ public record VaeConfig(
         }
     }
 
+    @Override public int[] encoderChMult() { return encoderChMult.clone(); }
+    @Override public int[] decoderChMult() { return decoderChMult.clone(); }
+
     /** Number of GroupNorm groups for C channels, the official rule: 32 if C % 32 == 0, else 24 if C % 24 == 0. */
     public static int groupsFor(long channels) {
         if (channels % 32 == 0) return 32;
@@ -131,6 +134,23 @@ public record VaeConfig(
                 .build();
     }
 
+    /** The inverse of {@link #fromOfficialArgs}: the official argument names for the fields of this config. */
+    public JsonObject toOfficialArgs() {
+        JsonObject a = new JsonObject();
+        a.addProperty("base_ch", baseChannels);
+        a.add("encoder_ch_mult", new com.google.gson.Gson().toJsonTree(encoderChMult));
+        a.add("decoder_ch_mult", new com.google.gson.Gson().toJsonTree(decoderChMult));
+        a.addProperty("num_res_blocks", numResBlocks);
+        a.addProperty("codebook_dim", codebookDim);
+        a.addProperty("patch_size", patchSize);
+        a.addProperty("cnn_attention", midAttention ? "yes" : "no");
+        a.addProperty("image_channels", imageChannels);
+        a.addProperty("entropy_loss_weight", entropyLossWeight);
+        a.addProperty("commitment_loss_weight", commitmentLossWeight);
+        a.addProperty("diversity_gamma", diversityGamma);
+        return a;
+    }
+
     private static void requireValue(JsonObject a, String key, String want) {
         if (a.has(key) && !a.get(key).isJsonNull() && !want.equals(a.get(key).getAsString())) {
             throw new IllegalArgumentException("autoencoder_args." + key + " = " + a.get(key) + " is not supported (only '" + want + "')");
@@ -161,8 +181,11 @@ public record VaeConfig(
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VaeConfig c && c.toString().equals(toString()) && c.imageChannels == imageChannels
-                && c.entropyLossWeight == entropyLossWeight && c.commitmentLossWeight == commitmentLossWeight && c.diversityGamma == diversityGamma;
+        return o instanceof VaeConfig c && baseChannels == c.baseChannels && Arrays.equals(encoderChMult, c.encoderChMult)
+                && Arrays.equals(decoderChMult, c.decoderChMult) && numResBlocks == c.numResBlocks && codebookDim == c.codebookDim
+                && patchSize == c.patchSize && midAttention == c.midAttention && imageChannels == c.imageChannels
+                && entropyLossWeight == c.entropyLossWeight && commitmentLossWeight == c.commitmentLossWeight
+                && diversityGamma == c.diversityGamma;
     }
 
     @Override

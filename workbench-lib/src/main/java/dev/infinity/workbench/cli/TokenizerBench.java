@@ -1,0 +1,82 @@
+package dev.infinity.workbench.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.infinity.workbench.tokenizer.DynamicResolution;
+import dev.infinity.workbench.tokenizer.MultiScaleCode;
+import dev.infinity.workbench.tokenizer.ScaleSchedule;
+import dev.infinity.workbench.tokenizer.Tokenizer;
+import dev.infinity.workbench.tokenizer.TrainingImages;
+import dev.infinity.workbench.tokenizer.VaeConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** {@code ./workbench bench tokenizer}: seconds to encode and decode one 256x256 image, tiny and d32 architectures. */
+final class TokenizerBench implements Command {
+    @Override public String name() { return "tokenizer"; }
+    @Override public String summary() { return "seconds to encode/decode one 256x256 image (tiny and d32 architectures, random weights), peak RSS; --repeat 3"; }
+
+    @Override
+    public int run(Args args) throws IOException {
+        int repeat = args.getInt("repeat", 3);
+        args.rejectUnknown();
+        DynamicResolution.Entry entry = DynamicResolution.entry(1.0, "0.06M");
+        System.out.printf(Locale.ROOT, "tokenizer, one %dx%d image, schedule %s (h/w 1.0, 0.06M), random weights, median of %d after a warm-up run%n",
+                entry.pixelH(), entry.pixelW(), entry.scales(), repeat);
+        for (String preset : new String[] {"tiny", "d32"}) tokenizer(preset, entry, repeat);
+        Path load = Path.of("/proc/loadavg");
+        if (Files.exists(load)) {
+            System.out.println("load average (1/5/15 min) at the end: " + String.join(" ", Arrays.copyOf(Files.readString(load).trim().split(" "), 3))
+                    + " on " + Runtime.getRuntime().availableProcessors() + " cores (other processes slow the timings down)");
+        }
+        return 0;
+    }
+
+    private static void tokenizer(String preset, DynamicResolution.Entry entry, int repeat) throws IOException {
+        VaeConfig cfg = VaeConfig.preset(preset);
+        ScaleSchedule schedule = entry.scales();
+        try (Tokenizer tok = Tokenizer.create(cfg); NDManager m = tok.vae().manager().newSubManager()) {
+            NDArray x = m.create(TrainingImages.shapes(7).heldOut(0, entry.pixelH()), new Shape(1, 3, entry.pixelH(), entry.pixelW()));
+            double[] enc = new double[repeat], dec = new double[repeat];
+            for (int i = -1; i < repeat; i++) {
+                try (NDManager step = m.newSubManager()) {
+                    NDArray xi = x.duplicate();
+                    xi.attach(step);
+                    long t0 = System.nanoTime();
+                    MultiScaleCode code = tok.vae().encode(xi, schedule);
+                    code.bits().get(code.bits().size() - 1).toIntArray(); // wait for the result
+                    long t1 = System.nanoTime();
+                    tok.vae().decode(code.quantized()).toFloatArray();
+                    long t2 = System.nanoTime();
+                    if (i >= 0) {
+                        enc[i] = (t1 - t0) / 1e9;
+                        dec[i] = (t2 - t1) / 1e9;
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "%-5s %-60s params %6.1fM  encode %.3f s  decode %.3f s  peak RSS %s%n", preset, cfg,
+                    tok.vae().parameterCount() / 1e6, median(enc), median(dec), peakRss());
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    /** VmHWM of this process (Linux), e.g. "1234 MB". */
+    private static String peakRss() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) return "n/a";
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) return (Long.parseLong(line.replaceAll("\\D", "")) / 1024) + " MB";
+        }
+        return "n/a";
+    }
+}
