@@ -7,6 +7,7 @@ import dev.infinity.workbench.bench.EvalBench;
 import dev.infinity.workbench.bench.TokenizerBench;
 import dev.infinity.workbench.bench.QuantizerBench;
 import dev.infinity.workbench.bench.TrainBench;
+import dev.infinity.workbench.bench.GenerateBench;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,8 @@ final class BenchCommand implements Command {
                 new EvalBench(),
                 new TokenizerBench(),
                 new QuantizerBench(),
-                new TrainBench());
+                new TrainBench(),
+                new GenerateBench());
     }
     @Override public String name() { return "bench"; }
     @Override public String summary() { return "benchmarks: " + String.join(", ", byName().keySet()) + " (./workbench bench NAME)"; }

@@ -7,7 +7,9 @@ import dev.infinity.workbench.infer.Generation;
 import dev.infinity.workbench.infer.GenerationOptions;
 import dev.infinity.workbench.infer.InfinityGenerator;
 import dev.infinity.workbench.infer.Tokenizers;
+import dev.infinity.workbench.io.StateDict;
 import dev.infinity.workbench.model.Infinity;
+import dev.infinity.workbench.model.InfinityConfig;
 import dev.infinity.workbench.text.TextCondition;
 import dev.infinity.workbench.text.TextEncoder;
 import dev.infinity.workbench.text.TextEncoders;
@@ -57,7 +59,11 @@ final class GenerateCommand implements Command {
         try (NDManager manager = NDManager.newBaseManager(Devices.resolve());
              BsqVae vae = Tokenizers.load(Path.of(tokenizer));
              TextEncoder text = openEncoder(Path.of(encoder), manager)) {
-            Infinity infinity = Infinity.load(manager, Path.of(model));
+            StateDict sd = StateDict.load(Path.of(model));
+            long modelBits = sd.get("word_embed.weight").shape()[1];
+            // a transformer with 4x the tokenizer's bits per token uses 2x2 spatial patchify (the 8B model)
+            Infinity infinity = Infinity.load(manager, sd, InfinityConfig.builder().applySpatialPatchify(modelBits == 4L * vae.config().codebookDim()
+                    && modelBits != vae.config().codebookDim()));
             if (text.channels() != infinity.config().textChannels()) {
                 throw new IllegalArgumentException(encoder + " gives " + text.channels() + "-channel features, " + model + " expects " + infinity.config().textChannels());
             }

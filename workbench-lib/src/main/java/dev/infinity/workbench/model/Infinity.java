@@ -95,8 +95,12 @@ public final class Infinity extends Module {
      * architecture its shapes imply and the flags of the official 2B inference ({@link InfinityConfig#fromStateDict}).
      */
     public static Infinity load(NDManager manager, Path checkpoint) {
-        StateDict sd = StateDict.load(checkpoint);
-        Infinity model = new Infinity(manager, InfinityConfig.fromStateDict(sd, InfinityConfig.builder()));
+        return load(manager, StateDict.load(checkpoint), InfinityConfig.builder());
+    }
+
+    /** Loads a state dict with the architecture its shapes imply and the other flags from {@code flags}. */
+    public static Infinity load(NDManager manager, StateDict sd, InfinityConfig.Builder flags) {
+        Infinity model = new Infinity(manager, InfinityConfig.fromStateDict(sd, flags));
         model.loadStateDict(sd);
         return model;
     }
