@@ -16,6 +16,7 @@ final class BenchCommand implements Command {
                 new IoBenchmark(),
                 new TextBench(),
                 asBenchmark(new TokenizerBench()),
+                asBenchmark(new GenerateBench()),
                 new dev.infinity.workbench.bench.TrainBench());
     }
 

@@ -19,7 +19,8 @@ public final class Main {
                 new QuantizerCommand(),
                 new ExperimentCommand(),
                 new BenchCommand(),
-                new TrainCommand());
+                new TrainCommand(),
+                new GenerateCommand());
     }
 
     public static void main(String[] argv) {

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * What one {@link InfinityGenerator#generate} call produced. Owns its arrays: close it when done.
  *
- * @param bits          per scale (B, 1, h, w, d) int64, the official {@code idx_Bld_list}
+ * @param bits          per scale (B, 1, h, w, d) int64 in tokenizer cells, the official {@code idx_Bld_list}
+ *                      (2h x 2w with spatial patchify)
  * @param logits        per scale (B, l, 2d) guided logits / tau before masking, if requested (else empty)
  * @param inputs        per scale after the first, the transformer input (B, l, d) built from the bits before
  * @param summedCodes   decoder input (B, d, H, W)

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * @param cfgInsertionLayer 0: guidance on the logits; -k: on the output of block depth-k (both halves)
  * @param seed              sampling seed
  * @param negative          negative prompt(s) replacing the unconditional text (one per prompt, or one for all)
- * @param forcedBits        per scale (B, 1, h, w, d) or (B, h, w, d) bits to continue with instead of sampling
+ * @param forcedBits        per scale (B, 1, h, w, d) or (B, h, w, d) bits in tokenizer cells (with spatial patchify
+ *                          (B, 1, 2h, 2w, d)) to continue with instead of sampling
  *                          (the official {@code gt_leak = scales}, {@code gt_ls_Bl}); null = sample
  * @param kvCache           reuse keys/values of earlier scales (off: recompute the whole prefix every scale)
  * @param keepLogits        return each scale's (B, l, 2d) logits (guided, divided by tau, before masking)

@@ -35,22 +35,27 @@ public final class InfinityGenerator {
     private final Infinity model;
     private final BsqVae vae;
     private final MultiScaleQuantizer quantizer;
+    private final boolean patchify;     // tokens are 2x2 patches of tokenizer cells (apply_spatial_patchify)
 
     /** {@code vae} may be null: then images are not decoded and a quantizer of the model's d builds the inputs. */
     public InfinityGenerator(Infinity model, BsqVae vae) {
         this.model = model;
         this.vae = vae;
-        if (vae != null && vae.config().codebookDim() != model.config().codebookDim()) {
-            throw new IllegalArgumentException("tokenizer has d = " + vae.config().codebookDim() + " bits, the transformer expects " + model.config().codebookDim());
+        this.patchify = model.config().applySpatialPatchify();
+        int d = model.config().codebookDim() / (patchify ? 4 : 1);
+        if (vae != null && vae.config().codebookDim() != d) {
+            throw new IllegalArgumentException("tokenizer has d = " + vae.config().codebookDim() + " bits, the transformer expects " + d
+                    + (patchify ? " (4 x " + d + " = " + model.config().codebookDim() + " per 2x2-patchified token)" : ""));
         }
-        this.quantizer = vae != null ? vae.quantizer : new MultiScaleQuantizer(model.config().codebookDim());
+        this.quantizer = vae != null ? vae.quantizer : new MultiScaleQuantizer(d);
     }
 
     public Infinity model() { return model; }
 
     /** Generates one image per prompt of {@code text} along {@code schedule}. */
     public Generation generate(TextCondition text, ScaleSchedule schedule, GenerationOptions o) {
-        int n = schedule.size(), b = text.batchSize(), d = model.config().codebookDim();
+        int n = schedule.size(), b = text.batchSize(), d = model.config().codebookDim(), vd = quantizer.dim();
+        ScaleSchedule vaeSchedule = patchify ? doubled(schedule) : schedule;      // the tokenizer's scales
         double[] cfg = GenerationOptions.perScale(o.cfg(), n, "cfg");
         double[] tau = GenerationOptions.perScale(o.tau(), n, "tau");
         if (schedule.first().tokens() != 1) throw new IllegalArgumentException("the first scale must be 1x1, got " + schedule.first());
@@ -63,7 +68,7 @@ public final class InfinityGenerator {
         }
         boolean guided = false;
         for (double c : cfg) guided |= c != 1;
-        NDManager out = text.features().getManager().newSubManager();
+        NDManager out = model.manager().newSubManager();   // results live as long as the model (or until Generation.close)
         List<NDArray> bitsOut = new ArrayList<>(), inputs = new ArrayList<>();
         List<HostTensor> logitsOut = new ArrayList<>();
         double[] seconds = new double[n];
@@ -104,16 +109,18 @@ public final class InfinityGenerator {
                 }
                 float[] host = logits.toFloatArray();                    // (B, l, 2d) → rows of 2 per bit
                 if (o.keepLogits()) logitsOut.add(HostTensor.of(host.clone(), b, sc.tokens(), 2L * d));
-                NDArray bits = o.forcedBits() != null ? forced(o.forcedBits().get(si), b, sc, d, work)
-                        : bitsArray(sampler.sample(host, 2), b, sc, d, work);
+                ScaleSchedule.Scale vsc = vaeSchedule.get(si);
+                NDArray bits = o.forcedBits() != null ? forced(o.forcedBits().get(si), b, vsc, vd, work)
+                        : tokenizerBits(sampler.sample(host, 2), b, sc, d, work);          // (B, 1, h, w, d) in tokenizer cells
                 bitsOut.add(bits);
-                NDArray bhw = bits.reshape(b, sc.h(), sc.w(), d);
+                NDArray bhw = bits.reshape(b, vsc.h(), vsc.w(), vd);
                 NDArray oldSum = summed;
-                summed = quantizer.accumulate(summed, bhw, schedule.last());
+                summed = quantizer.accumulate(summed, bhw, vaeSchedule.last());
                 summed.attach(work);
                 if (oldSum != null) oldSum.close();
                 if (si < n - 1) {
-                    NDArray next = quantizer.nextScaleInput(summed, schedule.get(si + 1));   // (B, l', d)
+                    NDArray next = quantizer.nextScaleInput(summed, vaeSchedule.get(si + 1));   // (B, l', d)
+                    if (patchify) next = unshuffle(next, b, vaeSchedule.get(si + 1), vd);     // (B, l'/4, 4d)
                     next.attach(work);
                     inputs.add(next);
                     h = model.embedWords(next);
@@ -175,11 +182,30 @@ public final class InfinityGenerator {
         return TextCondition.of(features, lens);
     }
 
-    /** Sampled indices (B * l * d, 0/1) → (B, 1, h, w, d) int64. */
-    private static NDArray bitsArray(int[] idx, int b, ScaleSchedule.Scale sc, int d, NDManager m) {
+    /**
+     * Sampled indices (B * h * w * d, 0/1) → (B, 1, h, w, d) int64; with patchify each token's 4d bits are the
+     * official {@code pixel_shuffle} of a 2x2 patch: bit c*4 + i*2 + j is cell (2y+i, 2x+j), channel c.
+     */
+    private NDArray tokenizerBits(int[] idx, int b, ScaleSchedule.Scale sc, int d, NDManager m) {
         long[] v = new long[idx.length];
         for (int i = 0; i < v.length; i++) v[i] = idx[i];
-        return m.create(v, new Shape(b, 1, sc.h(), sc.w(), d));
+        NDArray bits = m.create(v, new Shape(b, 1, sc.h(), sc.w(), d));
+        if (!patchify) return bits;
+        int vd = d / 4;
+        return bits.reshape(b, sc.h(), sc.w(), vd, 2, 2).transpose(0, 1, 4, 2, 5, 3).reshape(b, 1, 2L * sc.h(), 2L * sc.w(), vd);
+    }
+
+    /** {@code pixel_unshuffle} of a row-major (B, 2h*2w, d) input into tokens (B, h*w, 4d). */
+    private static NDArray unshuffle(NDArray x, int b, ScaleSchedule.Scale vsc, int d) {
+        long h = vsc.h() / 2, w = vsc.w() / 2;
+        return x.reshape(b, h, 2, w, 2, d).transpose(0, 1, 3, 5, 2, 4).reshape(b, h * w, 4L * d);
+    }
+
+    /** The tokenizer's scales of a patchified schedule: twice each side. */
+    static ScaleSchedule doubled(ScaleSchedule s) {
+        java.util.List<ScaleSchedule.Scale> out = new java.util.ArrayList<>();
+        for (ScaleSchedule.Scale sc : s) out.add(new ScaleSchedule.Scale(2 * sc.h(), 2 * sc.w()));
+        return ScaleSchedule.of(out);
     }
 
     private static NDArray forced(NDArray given, int b, ScaleSchedule.Scale sc, int d, NDManager m) {

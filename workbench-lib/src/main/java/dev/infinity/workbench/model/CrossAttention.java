@@ -64,18 +64,31 @@ public final class CrossAttention extends Module {
         return out.reshape(b, out.getShape().get(2));
     }
 
+    private static boolean equalLengths(int[] cu) {
+        for (int i = 1; i < cu.length; i++) if (cu[i] - cu[i - 1] != cu[1]) return false;
+        return true;
+    }
+
     /** q (B, l, H, hd) bf16-valued, kv (N, 2, H, hd) → (B, l, C) bf16-valued. */
     private NDArray attend(NDArray q, NDArray kv, int[] cu) {
         long b = q.getShape().get(0), l = q.getShape().get(1);
         if (cu.length - 1 != b) throw new IllegalArgumentException("text has " + (cu.length - 1) + " prompts, batch is " + b);
         float scale = (float) (1 / Math.sqrt(headDim));
+        if (equalLengths(cu)) {                                                       // one batched product
+            long n = cu[1];
+            NDArray kvb = kv.reshape(b, n, 2, heads, headDim);
+            NDArray k = kvb.get(":, :, 0").transpose(0, 2, 3, 1);                     // B H hd n
+            NDArray v = kvb.get(":, :, 1").transpose(0, 2, 1, 3);                     // B H n hd
+            NDArray p = q.transpose(0, 2, 1, 3).matMul(k).mul(Ops.scalar(q, scale)).softmax(-1);     // B H l n
+            return Ops.roundToBf16(p.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headDim));
+        }
         NDList outs = new NDList();
         for (int i = 0; i < b; i++) {
             NDArray kvb = kv.get("{}:{}", cu[i], cu[i + 1]);                          // n 2 H hd
             NDArray k = kvb.get(":, 0").transpose(1, 2, 0);                           // H hd n
             NDArray v = kvb.get(":, 1").transpose(1, 0, 2);                           // H n hd
             NDArray qb = q.get(i).transpose(1, 0, 2);                                 // H l hd
-            NDArray p = qb.matMul(k).mul(Ops.constant(qb, scale)).softmax(-1);
+            NDArray p = qb.matMul(k).mul(Ops.scalar(q, scale)).softmax(-1);
             outs.add(p.matMul(v).transpose(1, 0, 2).reshape(1, l, (long) heads * headDim));
         }
         return Ops.roundToBf16(outs.size() == 1 ? outs.head() : NDArrays.concat(outs, 0));

@@ -90,6 +90,21 @@ public final class Infinity extends Module {
 
     // ---------------------------------------------------------------- loading
 
+    /**
+     * Loads a checkpoint (plain state dict, or {@code trainer/gpt_fsdp} of a training checkpoint) with the
+     * architecture its shapes imply and the flags of the official 2B inference ({@link InfinityConfig#fromStateDict}).
+     */
+    public static Infinity load(NDManager manager, Path checkpoint) {
+        return load(manager, StateDict.load(checkpoint), InfinityConfig.builder());
+    }
+
+    /** Loads a state dict with the architecture its shapes imply and the other flags from {@code flags}. */
+    public static Infinity load(NDManager manager, StateDict sd, InfinityConfig.Builder flags) {
+        Infinity model = new Infinity(manager, InfinityConfig.fromStateDict(sd, flags));
+        model.loadStateDict(sd);
+        return model;
+    }
+
     /** Builds a model for {@code config} and loads a checkpoint (plain state dict or a training checkpoint). */
     public static Infinity load(NDManager manager, InfinityConfig config, Path checkpoint) {
         Infinity model = new Infinity(manager, config);

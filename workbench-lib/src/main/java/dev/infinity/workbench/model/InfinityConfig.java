@@ -19,7 +19,7 @@ public record InfinityConfig(
         boolean sharedAln, boolean cosAttn, boolean swiglu, double crossAttnLayerScale,
         int blockChunks, boolean addLvlEmbedOnlyFirstBlock,
         boolean ropeEachSaLayer, int ropeNormalizedByHw, boolean useBitLabel,
-        float normEps, int levelEmbeddings, int ffnHiddenDim) {
+        float normEps, int levelEmbeddings, int ffnHiddenDim, boolean applySpatialPatchify) {
 
     public InfinityConfig {
         if (embedDim <= 0 || depth <= 0 || numHeads <= 0) throw new IllegalArgumentException("embedDim, depth and numHeads must be positive");
@@ -35,6 +35,7 @@ public record InfinityConfig(
         if (!ropeEachSaLayer) throw new IllegalArgumentException("rope2d_each_sa_layer=0 is not implemented by the official code either");
         if (!useBitLabel) throw new IllegalArgumentException("only bitwise labels (use_bit_label=1) are supported");
         if (codebookDim <= 0) throw new IllegalArgumentException("codebookDim must be positive");
+        if (applySpatialPatchify && codebookDim % 4 != 0) throw new IllegalArgumentException("spatial patchify needs codebookDim = 4 x tokenizer d, got " + codebookDim);
     }
 
     public int headDim() { return embedDim / numHeads; }
@@ -136,7 +137,7 @@ public record InfinityConfig(
                 .textMaxLen(textMaxLen).codebookDim(codebookDim).sharedAln(sharedAln).cosAttn(cosAttn).swiglu(swiglu)
                 .crossAttnLayerScale(crossAttnLayerScale).blockChunks(blockChunks).addLvlEmbedOnlyFirstBlock(addLvlEmbedOnlyFirstBlock)
                 .ropeEachSaLayer(ropeEachSaLayer).ropeNormalizedByHw(ropeNormalizedByHw).useBitLabel(useBitLabel)
-                .normEps(normEps).levelEmbeddings(levelEmbeddings).ffnHiddenDim(ffnHiddenDim);
+                .normEps(normEps).levelEmbeddings(levelEmbeddings).ffnHiddenDim(ffnHiddenDim).applySpatialPatchify(applySpatialPatchify);
     }
 
     public static Builder builder() { return new Builder(); }
@@ -147,7 +148,8 @@ public record InfinityConfig(
     static {
         // the released models, with the flags of tools/run_infinity.py + scripts/infer.sh
         PRESETS.put("infinity-2b", () -> builder().embedDim(2048).depth(32).numHeads(16).blockChunks(8).textChannels(2048).textMaxLen(512).codebookDim(32).build());
-        PRESETS.put("infinity-8b", () -> builder().embedDim(3584).depth(40).numHeads(28).blockChunks(8).textChannels(2048).textMaxLen(512).codebookDim(56).build());
+        PRESETS.put("infinity-8b", () -> builder().embedDim(3584).depth(40).numHeads(28).blockChunks(8).textChannels(2048).textMaxLen(512).codebookDim(56)
+                .applySpatialPatchify(true).build());
         PRESETS.put("infinity-20b", () -> builder().embedDim(4608).depth(58).numHeads(36).blockChunks(2).textChannels(2048).textMaxLen(512).codebookDim(64).build());
         // the scaling-study configurations (infinity_layerN in infinity.py; block_chunks 4 in run_infinity.py)
         int[][] layers = {{12, 768, 8}, {16, 1152, 12}, {24, 1536, 16}, {32, 2080, 20}, {40, 2688, 24}, {48, 3360, 28}};
@@ -173,6 +175,7 @@ public record InfinityConfig(
         private int embedDim = 128, depth = 4, numHeads = 2, textChannels = 128, textMaxLen = 16, codebookDim = 16;
         private double mlpRatio = 4, crossAttnLayerScale = -1;
         private boolean sharedAln = true, cosAttn = true, swiglu = false, addLvlEmbedOnlyFirstBlock = true, ropeEachSaLayer = true, useBitLabel = true;
+        private boolean applySpatialPatchify = false;
         private int blockChunks = 1, ropeNormalizedByHw = 2, levelEmbeddings = 15, ffnHiddenDim = 0;
         private float normEps = 1e-6f;
 
@@ -196,11 +199,16 @@ public record InfinityConfig(
         public Builder levelEmbeddings(int v) { levelEmbeddings = v; return this; }
         /** Overrides the FFN width rule (0 = official {@code round(C * mlp_ratio / 256) * 256}). */
         public Builder ffnHiddenDim(int v) { ffnHiddenDim = v; return this; }
+        /**
+         * {@code apply_spatial_patchify}: each token carries a 2x2 patch of tokenizer cells (d = 4 x tokenizer d); the
+         * tokenizer works at twice the transformer's scales (the 8B model).
+         */
+        public Builder applySpatialPatchify(boolean v) { applySpatialPatchify = v; return this; }
 
         public InfinityConfig build() {
             return new InfinityConfig(embedDim, depth, numHeads, mlpRatio, textChannels, textMaxLen, codebookDim, sharedAln, cosAttn, swiglu,
                     crossAttnLayerScale, blockChunks, addLvlEmbedOnlyFirstBlock, ropeEachSaLayer, ropeNormalizedByHw, useBitLabel, normEps, levelEmbeddings,
-                    ffnHiddenDim);
+                    ffnHiddenDim, applySpatialPatchify);
         }
     }
 }

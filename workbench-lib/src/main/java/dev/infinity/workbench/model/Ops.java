@@ -1,11 +1,16 @@
 package dev.infinity.workbench.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.infinity.workbench.io.Half;
 import dev.infinity.workbench.nn.Linear;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The element-wise functions of the transformer, written out where DJL's built-ins differ from PyTorch's. */
 final class Ops {
@@ -22,27 +27,33 @@ final class Ops {
         return ai.djl.nn.core.Linear.linear(x, layer.weight.array(), layer.bias == null ? null : layer.bias.array()).singletonOrThrow();
     }
 
+    /**
+     * A float32 scalar on x's manager. DJL's {@code x.mul(Number)}-style ops free their scalar right away, which can
+     * corrupt gradients if GC runs before backward; scalars made here live as long as the activations.
+     */
+    static NDArray scalar(NDArray like, float v) {
+        return like.getManager().create(v);
+    }
+
     /** Moves a temporary derived from parameters only onto the manager of the activations it is used with. */
     static NDArray onManagerOf(NDArray like, NDArray temp) {
         temp.attach(like.getManager());
         return temp;
     }
 
-    /**
-     * A scalar constant on the manager of the activations {@code like}: it stays alive until that scope closes,
-     * i.e. past {@code backward} (DJL's scalar-argument ops free their scalar at once, which corrupts gradients).
-     */
-    static NDArray constant(NDArray like, float value) {
-        return like.getManager().create(value);
-    }
+    /** Ones and zeros (C) per device, the identity affine of {@link #layerNorm(NDArray, float)}; never freed. */
+    private static final Map<String, NDArray[]> IDENTITY_AFFINE = new ConcurrentHashMap<>();
+    private static final Map<Device, NDManager> CONSTANTS = new ConcurrentHashMap<>();
 
     /** LayerNorm over the last axis without affine weights. */
     static NDArray layerNorm(NDArray x, float eps) {
         long c = x.getShape().get(x.getShape().dimension() - 1);
-        NDManager m = x.getManager();
-        try (NDArray ones = m.ones(new Shape(c)); NDArray zeros = m.zeros(new Shape(c))) {
-            return LayerNorm.layerNorm(x, new Shape(c), ones, zeros, eps).singletonOrThrow();
-        }
+        Device device = x.getDevice();
+        NDArray[] affine = IDENTITY_AFFINE.computeIfAbsent(device + "/" + c, k -> {
+            NDManager m = CONSTANTS.computeIfAbsent(device, NDManager::newBaseManager);
+            return new NDArray[] {m.ones(new Shape(c)), m.zeros(new Shape(c))};
+        });
+        return LayerNorm.layerNorm(x, new Shape(c), affine[0], affine[1], eps).singletonOrThrow();
     }
 
     /** LayerNorm with affine weight and bias. */
@@ -53,19 +64,19 @@ final class Ops {
     /** {@code LN(x) * (1 + scale) + shift}, the adaptive LayerNorm of the blocks and the head. */
     static NDArray adaLayerNorm(NDArray x, NDArray scale, NDArray shift, float eps) {
         NDArray n = layerNorm(x, eps);
-        return n.mul(scale.add(1f)).add(shift);
+        return n.mul(scale.add(scalar(scale, 1f))).add(shift);
     }
 
     /** RMSNorm: {@code x * rsqrt(mean(x^2) + eps) * w}. */
     static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
-        NDArray ms = x.square().mean(new int[] {-1}, true).add(eps);
-        return x.mul(ms.sqrt().pow(constant(x, -1f))).mul(weight);
+        NDArray ms = x.square().mean(new int[] {-1}, true).add(scalar(x, eps));
+        return x.mul(scalar(x, 1f).div(ms.sqrt())).mul(weight);   // x * rsqrt(...), as torch rounds it
     }
 
     /** GELU with the tanh approximation (PyTorch {@code approximate='tanh'}). */
     static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(constant(x, 3f)).mul(constant(x, GELU_KAPPA))).mul(constant(x, GELU_BETA)).tanh();
-        return x.mul(constant(x, 0.5f)).mul(inner.add(1f));
+        NDArray inner = x.add(x.mul(x).mul(x).mul(scalar(x, GELU_KAPPA))).mul(scalar(x, GELU_BETA)).tanh();
+        return x.mul(scalar(x, 0.5f)).mul(inner.add(scalar(x, 1f)));
     }
 
     static NDArray silu(NDArray x) {
@@ -75,12 +86,16 @@ final class Ops {
     /**
      * Rounds every element to the nearest bfloat16 (ties to even) and returns it as float32, as the official
      * {@code x.to(torch.bfloat16).float()}. Computed on the host: a BF16 NDArray aborts the CPU engine. The
-     * result is {@code x + stopGradient(round(x) - x)}, exact in float32, so gradients pass straight through.
+     * result is {@code x + stopGradient(round(x) - x)} when gradients are recorded (exact in float32: gradients pass
+     * straight through), else the rounded values.
      */
     static NDArray roundToBf16(NDArray x) {
         float[] v = x.toFloatArray();
         for (int i = 0; i < v.length; i++) v[i] = Float.intBitsToFloat((Half.toBFloat16Bits(v[i]) & 0xffff) << 16);
-        try (NDArray r = x.getManager().create(v, x.getShape()); NDArray delta = r.sub(x)) {
+        NDArray r = x.getManager().create(v, x.getShape());
+        if (!JniUtils.isGradMode()) return r;
+        try (NDArray delta = r.sub(x)) {
+            r.close();
             return x.add(delta.stopGradient());
         }
     }

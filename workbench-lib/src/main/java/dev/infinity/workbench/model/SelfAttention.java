@@ -55,7 +55,7 @@ public final class SelfAttention extends Module {
         NDArray q = qkv.get(0), k = qkv.get(1), v = qkv.get(2);
         float scale = 1f;
         if (cosAttn) {
-            NDArray mul = Ops.onManagerOf(x, scaleMul.array().minimum(Ops.constant(x, MAX_SCALE_MUL))).exp();        // 1 H 1 1
+            NDArray mul = Ops.onManagerOf(x, scaleMul.array().minimum(Ops.scalar(x, MAX_SCALE_MUL))).exp();        // 1 H 1 1
             q = q.normalize(2, -1, 1e-12).mul(mul);
             k = k.normalize(2, -1, 1e-12);
         } else {
@@ -82,7 +82,7 @@ public final class SelfAttention extends Module {
             long end = prefix + off + n;
             NDArray qs = q.get(":, :, {}:{}", off, off + n);
             NDArray scores = qs.matMul(k.get(":, :, :{}", end).transpose(0, 1, 3, 2));
-            if (scale != 1f) scores = scores.mul(Ops.constant(scores, scale));
+            if (scale != 1f) scores = scores.mul(Ops.scalar(x, scale));
             outs.add(scores.softmax(-1).matMul(v.get(":, :, :{}", end)));
             off += n;
         }

@@ -21,7 +21,8 @@ final class InfinityCases {
         InfinityConfig.Builder b = InfinityConfig.builder()
                 .embedDim(k.get("embed_dim").getAsInt()).depth(k.get("depth").getAsInt()).numHeads(k.get("num_heads").getAsInt())
                 .textChannels(k.get("text_channels").getAsInt()).textMaxLen(k.get("text_maxlen").getAsInt())
-                .codebookDim(construct.getAsJsonObject("vae_local").get("codebook_dim").getAsInt());
+                .codebookDim(construct.getAsJsonObject("vae_local").get("codebook_dim").getAsInt()
+                        * (k.has("apply_spatial_patchify") && k.get("apply_spatial_patchify").getAsInt() != 0 ? 4 : 1));
         if (k.has("mlp_ratio")) b.mlpRatio(k.get("mlp_ratio").getAsDouble());
         if (k.has("shared_aln")) b.sharedAln(k.get("shared_aln").getAsBoolean());
         if (k.has("cos_attn")) b.cosAttn(k.get("cos_attn").getAsBoolean());
@@ -33,9 +34,7 @@ final class InfinityCases {
         if (k.has("rope2d_each_sa_layer")) b.ropeEachSaLayer(k.get("rope2d_each_sa_layer").getAsInt() != 0);
         if (k.has("rope2d_normalized_by_hw")) b.ropeNormalizedByHw(k.get("rope2d_normalized_by_hw").getAsInt());
         if (k.has("use_bit_label")) b.useBitLabel(k.get("use_bit_label").getAsInt() != 0);
-        if (k.has("apply_spatial_patchify") && k.get("apply_spatial_patchify").getAsInt() != 0) {
-            throw new UnsupportedOperationException("apply_spatial_patchify=1 is not implemented");
-        }
+        if (k.has("apply_spatial_patchify")) b.applySpatialPatchify(k.get("apply_spatial_patchify").getAsInt() != 0);
         return b.build();
     }
 

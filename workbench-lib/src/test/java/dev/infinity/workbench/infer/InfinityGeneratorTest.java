@@ -76,6 +76,34 @@ class InfinityGeneratorTest {
     }
 
     @Test
+    void spatialPatchifyTokensAre2x2PatchesOfTokenizerCells() {
+        InfinityConfig cfg = InfinityConfig.builder().embedDim(64).depth(2).numHeads(2).textChannels(128).textMaxLen(8)
+                .codebookDim(32).applySpatialPatchify(true).build();
+        Infinity patchified = new Infinity(manager, cfg);
+        TextCondition text = text();
+        GenerationOptions o = GenerationOptions.builder().cfg(2).topK(1).topP(0).seed(4).keepLogits(true).build();   // greedy
+        try (Generation gen = new InfinityGenerator(patchified, null).generate(text, SCHEDULE, o);
+             Generation again = new InfinityGenerator(patchified, null).generate(text, SCHEDULE, o.toBuilder().kvCache(false).forcedBits(gen.bits()).build())) {
+            for (int si = 0; si < SCHEDULE.size(); si++) {
+                ScaleSchedule.Scale s = SCHEDULE.get(si);
+                assertEquals(new Shape(2, 1, 2L * s.h(), 2L * s.w(), 8), gen.bits().get(si).getShape());
+                // the forced (tokenizer-cell) bits reproduce the sampled ones and the logits: shuffle and unshuffle agree
+                assertArrayEquals(gen.bits().get(si).toLongArray(), again.bits().get(si).toLongArray());
+                assertTrue(maxAbsDiff(gen.logits().get(si).toFloatArray(), again.logits().get(si).toFloatArray()) < 1e-4);
+                if (si > 0) assertEquals(new Shape(2, s.tokens(), 32), gen.inputs().get(si - 1).getShape());
+            }
+            assertEquals(new Shape(2, 8, 8, 8), gen.summedCodes().getShape());
+            // greedy sampling: the bit of cell (2y+i, 2x+j), channel c is logit pair c*4 + i*2 + j of token (y, x)
+            float[] logits = gen.logits().get(1).toFloatArray();           // scale 2x2: (B, 4, 64)
+            long[] bits = gen.bits().get(1).toLongArray();                  // (B, 1, 4, 4, 8)
+            int y = 1, x = 0, i = 1, j = 0, c = 5, token = y * 2 + x;
+            int k = c * 4 + i * 2 + j;
+            long greedy = logits[token * 64 + 2 * k + 1] > logits[token * 64 + 2 * k] ? 1 : 0;
+            assertEquals(greedy, bits[((2 * y + i) * 4 + (2 * x + j)) * 8 + c]);
+        }
+    }
+
+    @Test
     void guidanceOnABlockGivesTheSameLogitsWithAndWithoutCache() {
         TextCondition text = text();
         GenerationOptions.Builder b = GenerationOptions.builder().cfg(3, 2, 1.5, 1).tau(1, 0.5, 1, 0.8).cfgInsertionLayer(-1)
@@ -108,6 +136,21 @@ class InfinityGeneratorTest {
             for (int si = 0; si < bitsA.size(); si++) differ |= !java.util.Arrays.equals(bitsA.get(si), bitsOther.get(si));
             assertTrue(differ, "another seed should sample other bits");
             assertEquals(new Shape(2, 8, 4, 4), a.summedCodes().getShape());
+        }
+    }
+
+    @Test
+    void theUnconditionalTextIsTheDefaultNegativePrompt() {
+        TextCondition text = text();
+        GenerationOptions o = GenerationOptions.builder().cfg(4).topK(0).topP(0).seed(9).keepLogits(true).build();
+        InfinityGenerator g = new InfinityGenerator(model, null);
+        TextCondition other = TextCondition.of(manager.randomNormal(new Shape(4, 128)), new int[] {4});
+        try (Generation plain = g.generate(text, SCHEDULE, o);
+             Generation explicit = g.generate(text, SCHEDULE, o.toBuilder().negative(model.unconditional(text.lens())).build());
+             Generation negative = g.generate(text, SCHEDULE, o.toBuilder().negative(other).build())) {   // one negative for both prompts
+            float[] a = plain.logits().get(1).toFloatArray();
+            assertEquals(0f, maxAbsDiff(a, explicit.logits().get(1).toFloatArray()), 0f);
+            assertTrue(maxAbsDiff(a, negative.logits().get(1).toFloatArray()) > 1e-3, "a negative prompt must change the guided logits");
         }
     }
 

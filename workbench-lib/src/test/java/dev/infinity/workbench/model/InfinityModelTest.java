@@ -110,6 +110,31 @@ class InfinityModelTest {
     }
 
     @Test
+    void gradientsFlowThroughTheBf16RoundedCrossAttention() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Infinity model = new Infinity(m, InfinityConfig.preset("micro"));
+            model.setTrainable(true);
+            ScaleSchedule s = ScaleSchedule.of(new int[][] {{1, 1}, {2, 2}});
+            try (NDManager step = m.newSubManager();
+                 ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
+                TextCondition text = TextCondition.of(step.randomNormal(new Shape(5, 128)), new int[] {2, 3});
+                NDArray logits = model.forward(text, step.randomNormal(new Shape(2, 4, 8)), s);
+                gc.backward(logits.square().mean());
+                for (String k : new String[] {"blocks.0.ca.mat_q.weight", "text_proj_for_sos.ca.mat_q", "blocks.2.sa.scale_mul_1H11", "cfg_uncond"}) {
+                    float[] g = model.namedParameters().get(k).array().getGradient().toFloatArray();
+                    double norm = 0;
+                    for (float v : g) {
+                        assertTrue(Float.isFinite(v), k);
+                        norm += v * v;
+                    }
+                    if (k.equals("cfg_uncond")) assertEquals(0, norm, 0, "cfg_uncond is not used by a conditional forward");
+                    else assertTrue(norm > 0, "no gradient reaches " + k);
+                }
+            }
+        }
+    }
+
+    @Test
     void ropeMode2UsesTheTemplateOfTheScheduleAndRoundsHalfToEven() {
         ScaleSchedule s = dev.infinity.workbench.tokenizer.DynamicResolution.schedule(1.0, "0.06M");
         assertEquals(new ScaleSchedule.Scale(64, 64), Rope2d.reference(s));
