@@ -3,6 +3,11 @@ package dev.infinity.workbench.cli;
 import dev.infinity.workbench.bench.Benchmark;
 import dev.infinity.workbench.bench.IoBenchmark;
 import dev.infinity.workbench.bench.TextBench;
+import dev.infinity.workbench.bench.EvalBench;
+import dev.infinity.workbench.bench.TokenizerBench;
+import dev.infinity.workbench.bench.QuantizerBench;
+import dev.infinity.workbench.bench.TrainBench;
+import dev.infinity.workbench.bench.GenerateBench;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,20 +20,12 @@ final class BenchCommand implements Command {
         return List.of(
                 new IoBenchmark(),
                 new TextBench(),
-                asBenchmark(new TokenizerBench()),
-                asBenchmark(new GenerateBench()),
-                new dev.infinity.workbench.bench.TrainBench());
+                new EvalBench(),
+                new TokenizerBench(),
+                new QuantizerBench(),
+                new TrainBench(),
+                new GenerateBench());
     }
-
-    /** Adapts a benchmark written as a {@link Command} (the tokenizer branch's registry) to {@link Benchmark}. */
-    private static Benchmark asBenchmark(Command c) {
-        return new Benchmark() {
-            @Override public String name() { return c.name(); }
-            @Override public String summary() { return c.summary(); }
-            @Override public void run(Args args) throws Exception { c.run(args); }
-        };
-    }
-
     @Override public String name() { return "bench"; }
     @Override public String summary() { return "benchmarks: " + String.join(", ", byName().keySet()) + " (./workbench bench NAME)"; }
 

@@ -10,13 +10,14 @@ import java.util.Locale;
 
 /**
  * {@code ./workbench data toy [--out DIR] [--seed S] [--count N] [--prompts-per-tag K] [--path-prefix P]}: generate the toy set;
- * {@code ./workbench data scan SPLITS [--root DIR] [--strip PREFIX] [--batch B] [--load N] [--size HxW]}: read a meta folder.
+ * {@code ./workbench data scan SPLITS [--root DIR] [--strip PREFIX] [--batch B] [--load N] [--pn 0.06M | --size HxW]}: read a
+ * meta folder, report templates and skipped lines, optionally load N batches and time them.
  */
 final class DataCommand implements Command {
     @Override public String name() { return "data"; }
 
     @Override public String summary() {
-        return "toy: generate the toy data set (--out --seed --count); scan SPLITS: check a meta folder (--root --strip --load N --size HxW)";
+        return "toy: generate the toy data set (--out --seed --count); scan SPLITS: check a meta folder (--root --strip --load N --pn | --size HxW)";
     }
 
     @Override
@@ -48,13 +49,19 @@ final class DataCommand implements Command {
         String strip = args.get("strip", null);
         int batch = args.getInt("batch", 2);
         int load = args.getInt("load", 0);
-        String size = args.get("size", "256x256");
+        String size = args.get("size", null);
+        String pn = args.get("pn", "0.06M");
         args.rejectUnknown();
-        ImageRoot root = rootArg == null ? ImageRoot.workingDirectory() : new ImageRoot(Path.of(rootArg), strip == null ? "" : strip);
-        String[] hw = size.split("x");
-        if (hw.length != 2) throw new Args.UsageException("--size expects HxW, e.g. 256x256");
-        T2IDataset ds = T2IDataset.builder(splits).imageRoot(root).batchSize(batch)
-                .pixelSize(Integer.parseInt(hw[0]), Integer.parseInt(hw[1])).build();
+        T2IDataset.Builder builder = T2IDataset.builder(splits).batchSize(batch).pn(pn);
+        if (rootArg != null) builder.imageRoot(new ImageRoot(Path.of(rootArg), strip == null ? "" : strip));
+        if (size != null) {
+            String[] hw = size.split("x");
+            if (hw.length != 2 || !hw[0].matches("\\d+") || !hw[1].matches("\\d+")) throw new Args.UsageException("--size expects HxW, e.g. 256x256");
+            builder.pixelSize(Integer.parseInt(hw[0]), Integer.parseInt(hw[1]));
+        }
+        T2IDataset ds = builder.build();
+        System.out.println("images resolved against " + ds.imageRoot().root().toAbsolutePath()
+                + (ds.imageRoot().stripPrefix().isEmpty() ? "" : " after removing '" + ds.imageRoot().stripPrefix() + "'"));
         for (T2IDataset.TemplateInfo t : ds.templates()) {
             System.out.printf(Locale.ROOT, "template %-7s %6d usable lines, %5d batches/epoch%n", t.template(), t.usable(), t.batchesPerEpoch());
         }

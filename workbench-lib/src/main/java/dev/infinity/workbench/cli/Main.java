@@ -14,13 +14,16 @@ public final class Main {
     static List<Command> commands() {
         return List.of(
                 new InspectCommand(),
-                new DataCommand(),
                 new ParityCommand(),
-                new QuantizerCommand(),
+                new ScheduleCommand(),
                 new ExperimentCommand(),
                 new BenchCommand(),
-                new TrainCommand(),
-                new GenerateCommand());
+                new DataCommand(),
+                new GenerateCommand(),
+                new EvalCommand(),
+                new ScalingCommand(),
+                new CurvesCommand(),
+                new TrainCommand());
     }
 
     public static void main(String[] argv) {

@@ -10,10 +10,11 @@ import java.util.List;
  * the prompt chosen for it.
  *
  * @param template the aspect template, as in the meta file name ("1.000")
+ * @param hDivW    the template as a number: {@code DynamicResolution.schedule(hDivW, pn)} is the batch's scale schedule
  * @param height   pixel height of every image
  * @param width    pixel width of every image
  */
-public record Batch(String template, int height, int width, List<Sample> samples) {
+public record Batch(String template, double hDivW, int height, int width, List<Sample> samples) {
     public Batch {
         samples = List.copyOf(samples);
     }

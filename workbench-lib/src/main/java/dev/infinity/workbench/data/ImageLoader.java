@@ -6,6 +6,7 @@ import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBufferInt;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -91,13 +92,9 @@ public final class ImageLoader {
     /** A TYPE_INT_RGB image from interleaved RGB bytes. */
     public static BufferedImage fromRgb(byte[] rgb, int h, int w) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int o = (y * w + x) * 3;
-                row[x] = (rgb[o] & 0xff) << 16 | (rgb[o + 1] & 0xff) << 8 | (rgb[o + 2] & 0xff);
-            }
-            img.setRGB(0, y, w, 1, row, 0, w);
+        int[] px = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < w * h; i++) {
+            px[i] = (rgb[3 * i] & 0xff) << 16 | (rgb[3 * i + 1] & 0xff) << 8 | (rgb[3 * i + 2] & 0xff);
         }
         return img;
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,7 +41,7 @@ public final class SkipLog {
     void skip(Reason reason, String where, String message) {
         counts.merge(reason, 1L, Long::sum);
         if (first.size() < keep) {
-            String m = where + ": " + reason.name().toLowerCase().replace('_', ' ') + ": " + message;
+            String m = where + ": " + reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + message;
             first.add(m);
             LOG.warn("skipped {}", m);
         }

@@ -1,20 +1,25 @@
 package dev.infinity.workbench.data;
 
 import dev.infinity.workbench.data.SkipLog.Reason;
+import dev.infinity.workbench.tokenizer.DynamicResolution;
 
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -49,6 +54,15 @@ public final class T2IDataset {
         static PixelSize fixed(int height, int width) {
             return (template, hDivW) -> new int[] {height, width};
         }
+
+        /** The official size for the template and a pixel budget ("0.06M", "0.25M", "0.60M", "1M"). */
+        static PixelSize budget(String pn) {
+            DynamicResolution.entry(1.0, pn); // fails now, naming the budgets, if pn is unknown
+            return (template, hDivW) -> {
+                DynamicResolution.Entry e = DynamicResolution.forAspect(hDivW, pn);
+                return new int[] {e.pixelH(), e.pixelW()};
+            };
+        }
     }
 
     private final Builder cfg;
@@ -72,19 +86,22 @@ public final class T2IDataset {
     /** Options, with the official defaults where there is one. */
     public static final class Builder {
         private final Path folder;
-        private ImageRoot root = ImageRoot.workingDirectory();
+        private ImageRoot root;
         private double shortProb = 0.2;
         private boolean dynamicLength = true;
         private int batchSize = 2;
         private long seed = 0;
-        private PixelSize pixelSize;
-        private double[] templates;
+        private PixelSize pixelSize = PixelSize.budget("0.06M");
+        private boolean templateCheck = true;
         private boolean checkImages = true;
         private int keepReasons = 10;
 
         private Builder(Path folder) { this.folder = folder; }
 
-        /** How {@code image_path} is resolved (default: against the working directory, as the official code). */
+        /**
+         * How {@code image_path} is resolved. Default: against the working directory, as the official code does,
+         * if the first line's image is found there; otherwise {@link ImageRoot#detect} against the meta folder's parent.
+         */
         public Builder imageRoot(ImageRoot root) { this.root = root; return this; }
 
         /** Probability of training on the short caption (official default 0.2). */
@@ -101,17 +118,20 @@ public final class T2IDataset {
 
         public Builder seed(long seed) { this.seed = seed; return this; }
 
-        /** Target pixel size per template (required to load images). */
+        /** Target pixel size per template (default: the official 0.06M sizes, {@code pn("0.06M")}). */
         public Builder pixelSize(PixelSize p) { this.pixelSize = p; return this; }
+
+        /** The official pixel size of each template at a pixel budget, e.g. "0.25M". */
+        public Builder pn(String pixelBudget) { return pixelSize(PixelSize.budget(pixelBudget)); }
 
         /** One pixel size for all templates. */
         public Builder pixelSize(int height, int width) { return pixelSize(PixelSize.fixed(height, width)); }
 
         /**
-         * The aspect templates (official {@code h_div_w_templates}); when set, a line whose h_div_w is nearest to
-         * another template than its file's is skipped, as the official loader drops it.
+         * Skip a line whose h_div_w is nearest to another official template than its file's, as the official
+         * loader drops it (default on).
          */
-        public Builder templates(double... hDivWTemplates) { this.templates = hDivWTemplates.clone(); return this; }
+        public Builder templateCheck(boolean on) { this.templateCheck = on; return this; }
 
         /** Check at scan time that every image file exists (default on; one file-system lookup per line). */
         public Builder checkImagesExist(boolean on) { this.checkImages = on; return this; }
@@ -134,6 +154,7 @@ public final class T2IDataset {
                         p + ": meta file name must be [h_div_w_template]_[num_examples].jsonl, e.g. 1.000_000002500.jsonl")));
             }
             if (files.isEmpty()) throw new UncheckedIOException(new IOException("no .jsonl meta files in " + folder));
+            if (root == null) root = defaultRoot(files);
             SkipLog log = new SkipLog(keepReasons);
             Map<String, Pool> pools = new LinkedHashMap<>();
             for (int f = 0; f < files.size(); f++) {
@@ -171,6 +192,28 @@ public final class T2IDataset {
             return lineNo;
         }
 
+        /** The working directory, or the root detected from the first parseable line (see {@link #imageRoot}). */
+        private ImageRoot defaultRoot(List<SplitFile> files) {
+            for (SplitFile sf : files) {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(sf.path()), StandardCharsets.UTF_8))) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        DataRecord r;
+                        try {
+                            r = DataRecord.parse(line, sf, 0);
+                        } catch (DataRecord.MalformedRecordException e) {
+                            continue;
+                        }
+                        if (Path.of(r.imagePath()).isAbsolute() || Files.isRegularFile(Path.of(r.imagePath()))) return ImageRoot.workingDirectory();
+                        Path parent = folder.toAbsolutePath().getParent();
+                        return parent == null ? ImageRoot.workingDirectory() : ImageRoot.detect(parent, r.imagePath());
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read meta file " + sf.path() + ": " + e.getMessage(), e);
+                }
+            }
+            return ImageRoot.workingDirectory();
+        }
+
         private void check(SplitFile sf, int fileIndex, Pool pool, SkipLog log, byte[] raw, long offset, long lineNo) {
             String where = sf.path().getFileName() + ":" + lineNo;
             DataRecord r;
@@ -180,8 +223,8 @@ public final class T2IDataset {
                 log.skip(Reason.MALFORMED_LINE, where, e.getMessage());
                 return;
             }
-            if (templates != null) {
-                double nearest = nearestTemplate(r.hDivW());
+            if (templateCheck) {
+                double nearest = DynamicResolution.nearestTemplate(r.hDivW());
                 if (Math.abs(nearest - sf.hDivW()) > 0.01) {
                     log.skip(Reason.WRONG_TEMPLATE, where, "h_div_w " + r.hDivW() + " is nearest to template " + nearest + ", not " + sf.template());
                     return;
@@ -192,13 +235,6 @@ public final class T2IDataset {
                 return;
             }
             pool.add(fileIndex, offset, raw.length, lineNo);
-        }
-
-        /** The official template choice: nearest, the first on ties. */
-        private double nearestTemplate(double hDivW) {
-            double best = templates[0];
-            for (double t : templates) if (Math.abs(hDivW - t) < Math.abs(hDivW - best)) best = t;
-            return best;
         }
     }
 
@@ -228,10 +264,10 @@ public final class T2IDataset {
         void add(int f, long off, int len, long lineNo) {
             if (size == file.length) {
                 int n = size * 2;
-                file = java.util.Arrays.copyOf(file, n);
-                offset = java.util.Arrays.copyOf(offset, n);
-                length = java.util.Arrays.copyOf(length, n);
-                line = java.util.Arrays.copyOf(line, n);
+                file = Arrays.copyOf(file, n);
+                offset = Arrays.copyOf(offset, n);
+                length = Arrays.copyOf(length, n);
+                line = Arrays.copyOf(line, n);
             }
             file[size] = f;
             offset[size] = off;
@@ -253,6 +289,9 @@ public final class T2IDataset {
     public SkipLog skipLog() { return skipLog; }
 
     public int batchSize() { return cfg.batchSize; }
+
+    /** How image paths are resolved (the one given, or the default chosen at build time). */
+    public ImageRoot imageRoot() { return cfg.root; }
 
     /** Number of usable lines over all templates. */
     public long size() {
@@ -294,6 +333,21 @@ public final class T2IDataset {
         }
     }
 
+    /**
+     * The position after {@code globalStep} batches from the start, computed without loading anything: for a
+     * trainer that kept only its step count. Exact when no image failed to load before that point (a failure
+     * makes its template consume one more item); otherwise resume from the saved {@link BatchStream#position()}.
+     */
+    public DataPosition positionAt(long globalStep) {
+        int per = batchesPerEpoch();
+        if (per == 0 || globalStep < 0) throw new IllegalArgumentException("no position " + globalStep + " in a data set of " + per + " batches per epoch");
+        int epoch = Math.toIntExact(globalStep / per), step = (int) (globalStep % per);
+        int[] order = plan(epoch);
+        Map<String, Long> cursors = new LinkedHashMap<>();
+        for (int i = 0; i < step; i++) cursors.merge(pools.get(order[i]).template, (long) cfg.batchSize, Long::sum);
+        return new DataPosition(epoch, step, cursors);
+    }
+
     /** Batches from the start of epoch 0. */
     public BatchStream stream() {
         return stream(DataPosition.start());
@@ -301,7 +355,6 @@ public final class T2IDataset {
 
     /** Batches from a saved position (see {@link BatchStream#position()}). */
     public BatchStream stream(DataPosition from) {
-        if (cfg.pixelSize == null) throw new IllegalStateException("set the target pixel size (Builder.pixelSize) to load images");
         for (String t : from.cursors().keySet()) {
             if (pools.stream().noneMatch(p -> p.template.equals(t))) throw new IllegalArgumentException("position names template '" + t + "' which this data set does not have");
         }
@@ -343,7 +396,7 @@ public final class T2IDataset {
         }
 
         @Override
-        public boolean hasNext() { return order.length > 0 || batchesPerEpoch() > 0; }
+        public boolean hasNext() { return order.length > 0; }
 
         @Override
         public Batch next() {
@@ -351,35 +404,56 @@ public final class T2IDataset {
             if (step == order.length) {
                 epoch++;
                 step = 0;
-                java.util.Arrays.fill(cursors, 0);
-                java.util.Arrays.fill(permCycle, -1);
+                Arrays.fill(cursors, 0);
+                Arrays.fill(permCycle, -1);
                 order = plan(epoch);
             }
             Pool p = pools.get(order[step]);
             int[] hw = cfg.pixelSize.of(p.template, p.hDivW);
             List<Batch.Sample> samples = new ArrayList<>(cfg.batchSize);
-            int failures = 0;
             while (samples.size() < cfg.batchSize) {
-                long cursor = cursors[p.index]++;
-                int item = item(p, cursor);
-                if (failed[p.index].get(item)) continue;
-                DataRecord r = record(p, item);
-                try {
-                    BufferedImage img = ImageLoader.read(cfg.root.resolve(r.imagePath()));
-                    byte[] rgb = ImagePreprocess.resizeCropRgb(ImageLoader.rgb(img), img.getHeight(), img.getWidth(), hw[0], hw[1]);
-                    String caption = captions.choose(r, new Random(mix(cfg.seed, epoch, p.index, cursor, 0x6361)));
-                    samples.add(new Batch.Sample(r, caption, ImageLoader.fromRgb(rgb, hw[0], hw[1]), ImagePreprocess.toPm1(rgb, hw[0], hw[1])));
-                } catch (IOException e) {
-                    failed[p.index].set(item);
-                    boolean missing = e instanceof java.nio.file.NoSuchFileException;
-                    skipLog.skip(missing ? Reason.MISSING_IMAGE : Reason.CORRUPT_IMAGE, r.where(), e.getMessage());
-                    if (++failures > p.size || failed[p.index].cardinality() == p.size) {
-                        throw new IllegalStateException("template " + p.template + ": no image could be loaded (" + skipLog + ")");
+                if (failed[p.index].cardinality() == p.size) {
+                    throw new IllegalStateException("template " + p.template + ": no image could be loaded (" + skipLog + ")");
+                }
+                // the next items not known to be bad, as many as are missing; loaded in parallel, used in order
+                List<long[]> picks = new ArrayList<>(); // {cursor, item}
+                BitSet picked = new BitSet();
+                while (picks.size() < cfg.batchSize - samples.size()) {
+                    long cursor = cursors[p.index];
+                    int item = item(p, cursor);
+                    if (picked.get(item)) break; // a template smaller than the batch: load these first
+                    cursors[p.index]++;
+                    if (!failed[p.index].get(item)) {
+                        picks.add(new long[] {cursor, item});
+                        picked.set(item);
                     }
+                }
+                List<Object> loaded = picks.parallelStream().map(c -> load(p, c[0], (int) c[1], hw)).toList();
+                for (int i = 0; i < picks.size(); i++) {
+                    if (loaded.get(i) instanceof Batch.Sample s) {
+                        samples.add(s);
+                        continue;
+                    }
+                    Failure f = (Failure) loaded.get(i);
+                    failed[p.index].set((int) picks.get(i)[1]);
+                    skipLog.skip(f.missing ? Reason.MISSING_IMAGE : Reason.CORRUPT_IMAGE, f.record.where(), f.message);
                 }
             }
             step++;
-            return new Batch(p.template, hw[0], hw[1], samples);
+            return new Batch(p.template, p.hDivW, hw[0], hw[1], samples);
+        }
+
+        /** A sample, or a {@link Failure} when the image cannot be read. */
+        private Object load(Pool p, long cursor, int item, int[] hw) {
+            DataRecord r = record(p, item);
+            try {
+                BufferedImage img = ImageLoader.read(cfg.root.resolve(r.imagePath()));
+                byte[] rgb = ImagePreprocess.resizeCropRgb(ImageLoader.rgb(img), img.getHeight(), img.getWidth(), hw[0], hw[1]);
+                String caption = captions.choose(r, new Random(mix(cfg.seed, epoch, p.index, cursor, 0x6361)));
+                return new Batch.Sample(r, caption, ImageLoader.fromRgb(rgb, hw[0], hw[1]), ImagePreprocess.toPm1(rgb, hw[0], hw[1]));
+            } catch (IOException e) {
+                return new Failure(r, e instanceof NoSuchFileException, e.getMessage());
+            }
         }
 
         /** The pool item at a cursor: cycle cursor / size of this epoch's permutations, slot cursor % size. */
@@ -392,6 +466,8 @@ public final class T2IDataset {
             return perm[p.index][(int) (cursor % p.size)];
         }
     }
+
+    private record Failure(DataRecord record, boolean missing, String message) {}
 
     /** The template (pool index) of every batch of an epoch, in a seeded random order. */
     private int[] plan(int epoch) {

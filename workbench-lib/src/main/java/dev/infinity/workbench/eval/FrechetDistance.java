@@ -10,8 +10,8 @@ import org.apache.commons.math3.linear.RealMatrix;
  *
  * <p>{@code tr(sqrtm(S1 S2))} is computed as {@code tr(sqrt(S1^1/2 S2 S1^1/2))}: both matrices have the same
  * eigenvalues, and the second is symmetric positive semi-definite, so two symmetric eigen-decompositions replace
- * scipy's general {@code sqrtm}. Eigenvalues that rounding makes slightly negative (covariances of fewer samples
- * than dimensions are singular) are clamped to 0 — pytorch-fid instead adds {@code 1e-6 I} to both covariances when
+ * scipy's general {@code sqrtm}. Eigenvalues that rounding makes slightly negative or leaves at noise level
+ * (covariances of fewer samples than dimensions are singular) are clamped to 0 (see {@link #resolution}) — pytorch-fid instead adds {@code 1e-6 I} to both covariances when
  * sqrtm fails and drops imaginary parts; for positive semi-definite inputs both give the same trace.
  */
 public final class FrechetDistance {
@@ -37,8 +37,9 @@ public final class FrechetDistance {
     public static double traceSqrtProduct(double[][] s1, double[][] s2) {
         RealMatrix root1 = sqrtPsd(new Array2DRowRealMatrix(s1, false));
         RealMatrix m = root1.multiply(new Array2DRowRealMatrix(s2, false)).multiply(root1);
-        double trace = 0;
-        for (double ev : new EigenDecomposition(symmetrize(m)).getRealEigenvalues()) trace += Math.sqrt(Math.max(ev, 0));
+        double[] ev = new EigenDecomposition(symmetrize(m)).getRealEigenvalues();
+        double floor = resolution(ev), trace = 0;
+        for (double e : ev) trace += e > floor ? Math.sqrt(e) : 0;
         return trace;
     }
 
@@ -49,8 +50,20 @@ public final class FrechetDistance {
         RealMatrix v = e.getV();
         int n = ev.length;
         double[][] scaled = new double[n][n];
-        for (int i = 0; i < n; i++) for (int k = 0; k < n; k++) scaled[i][k] = v.getEntry(i, k) * Math.sqrt(Math.max(ev[k], 0));
+        double floor = resolution(ev);
+        for (int i = 0; i < n; i++) for (int k = 0; k < n; k++) scaled[i][k] = v.getEntry(i, k) * (ev[k] > floor ? Math.sqrt(ev[k]) : 0);
         return new Array2DRowRealMatrix(scaled, false).multiply(v.transpose());
+    }
+
+    /**
+     * Eigenvalues at or below {@code n * eps * max|eigenvalue|} are not resolved by the decomposition (they are
+     * rounding noise of a singular matrix) and count as 0; without this their square roots, ~1e-8 of the largest
+     * eigenvalue each, would add up to a visible nonzero FID between identical rank-deficient sets.
+     */
+    private static double resolution(double[] ev) {
+        double max = 0;
+        for (double e : ev) max = Math.max(max, Math.abs(e));
+        return ev.length * Math.ulp(1.0) * max;
     }
 
     private static RealMatrix symmetrize(RealMatrix m) {

@@ -49,9 +49,16 @@ final class InceptionBlocks {
         return Pool.maxPool2d(x, new Shape(3, 3), new Shape(stride, stride), new Shape(pad, pad), false);
     }
 
-    /** 3x3 average pool, stride 1, pad 1, padded zeros not counted (TensorFlow's behaviour, the FID patch). */
+    /**
+     * 3x3 average pool, stride 1, pad 1, padded zeros not counted (TensorFlow's behaviour, the FID patch). DJL 0.36's
+     * PyTorch engine ignores {@code countIncludePad=false} (always counts the padding), so the window sums are divided
+     * by the number of real pixels per window: the same pool over ones, which is 1 inside and 4/9 or 6/9 at the border.
+     */
     static NDArray avgPoolExcludingPad(NDArray x) {
-        return Pool.avgPool2d(x, new Shape(3, 3), new Shape(1, 1), new Shape(1, 1), false, false);
+        Shape k = new Shape(3, 3), stride = new Shape(1, 1), pad = new Shape(1, 1);
+        Shape s = x.getShape();
+        NDArray counts = Pool.avgPool2d(x.getManager().ones(new Shape(1, 1, s.get(2), s.get(3))), k, stride, pad, false, true);
+        return Pool.avgPool2d(x, k, stride, pad, false, true).div(counts); // (B, C, H, W) / (1, 1, H, W)
     }
 
     static NDArray cat(NDArray... parts) { return NDArrays.concat(new NDList(parts), 1); }

@@ -68,10 +68,20 @@ public final class InceptionV3Fid extends Module {
         return block.outChannels();
     }
 
-    /** A network with random weights (no checkpoint): for tests and speed measurements only. */
+    /**
+     * A network with random weights (no checkpoint): for tests and speed measurements only. Convolutions get He
+     * scaling (variance 2 / fan_in) so that the signal survives the 17 ReLU layers and features depend on the input.
+     */
     public static InceptionV3Fid random(NDManager manager, int widthDivisor) {
         if (widthDivisor < 1) throw new IllegalArgumentException("widthDivisor must be >= 1, got " + widthDivisor);
-        return new InceptionV3Fid(manager, widthDivisor);
+        InceptionV3Fid net = new InceptionV3Fid(manager, widthDivisor);
+        for (var e : net.namedParameters().entrySet()) {
+            if (!e.getKey().endsWith("conv.weight")) continue;
+            try (NDArray scaled = e.getValue().array().mul((float) Math.sqrt(6))) { // uniform(±1/sqrt(fan_in)) has variance 1/(3 fan_in)
+                e.getValue().set(scaled);
+            }
+        }
+        return net;
     }
 
     /** The real FID network from a local copy of {@value #WEIGHTS_FILE}; fails clearly when the file is absent. */

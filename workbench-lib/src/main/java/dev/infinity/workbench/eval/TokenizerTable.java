@@ -51,6 +51,12 @@ public final class TokenizerTable {
         return this;
     }
 
+    /** Adds the rFID column when {@code weights} (pt_inception-2015-12-05-6726825d.pth) exists; otherwise leaves it empty. */
+    public TokenizerTable inceptionIfPresent(ai.djl.ndarray.NDManager manager, Path weights) {
+        if (weights != null && java.nio.file.Files.isRegularFile(weights)) this.inception = InceptionV3Fid.load(manager, weights);
+        return this;
+    }
+
     public TokenizerTable ssimMode(ImageMetrics.SsimMode mode) {
         this.metrics = new ImageMetrics(mode);
         return this;

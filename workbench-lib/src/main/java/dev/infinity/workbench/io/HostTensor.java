@@ -49,27 +49,31 @@ public final class HostTensor {
     }
 
     public static HostTensor of(float[] values, long... shape) {
-        ByteBuffer b = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = direct(values.length * 4);
         b.asFloatBuffer().put(values);
         return new HostTensor(DType.FLOAT32, shape, b);
     }
 
     public static HostTensor of(double[] values, long... shape) {
-        ByteBuffer b = ByteBuffer.allocateDirect(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = direct(values.length * 8);
         b.asDoubleBuffer().put(values);
         return new HostTensor(DType.FLOAT64, shape, b);
     }
 
     public static HostTensor of(long[] values, long... shape) {
-        ByteBuffer b = ByteBuffer.allocateDirect(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = direct(values.length * 8);
         b.asLongBuffer().put(values);
         return new HostTensor(DType.INT64, shape, b);
     }
 
     public static HostTensor of(int[] values, long... shape) {
-        ByteBuffer b = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = direct(values.length * 4);
         b.asIntBuffer().put(values);
         return new HostTensor(DType.INT32, shape, b);
+    }
+
+    private static ByteBuffer direct(int bytes) {
+        return ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Copies an NDArray's values to the host (float16/bool/int8/uint8/int32/int64/float32/float64). */

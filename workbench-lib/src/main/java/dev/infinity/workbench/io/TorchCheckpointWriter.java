@@ -1,11 +1,9 @@
 package dev.infinity.workbench.io;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -55,7 +53,7 @@ public final class TorchCheckpointWriter {
 
     /** {@code OrderedDict([(name, _rebuild_tensor_v2(storage, 0, size, stride, False, OrderedDict())), ...])}. */
     private static byte[] pickle(Map<String, HostTensor> tensors) {
-        Pickle p = new Pickle();
+        PickleWriter p = new PickleWriter();
         p.op(0x80, 2).global("collections", "OrderedDict").op(')', 'R').op('(');
         int i = 0;
         for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
@@ -73,48 +71,5 @@ public final class TorchCheckpointWriter {
         }
         p.op('u', '.');
         return p.bytes();
-    }
-
-    /** Just enough of a protocol-2 pickle writer for state dicts. */
-    private static final class Pickle {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        Pickle op(int... codes) {
-            for (int c : codes) out.write(c);
-            return this;
-        }
-
-        Pickle str(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            op('X');
-            out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(b.length).array());
-            out.writeBytes(b);
-            return this;
-        }
-
-        Pickle integer(long v) {
-            if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
-                op('J');
-                out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array());
-            } else {
-                op(0x8a, 8);
-                out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array());
-            }
-            return this;
-        }
-
-        Pickle global(String module, String name) {
-            op('c');
-            out.writeBytes((module + "\n" + name + "\n").getBytes(StandardCharsets.US_ASCII));
-            return this;
-        }
-
-        Pickle tuple(long[] values) {
-            op('(');
-            for (long v : values) integer(v);
-            return op('t');
-        }
-
-        byte[] bytes() { return out.toByteArray(); }
     }
 }

@@ -27,6 +27,10 @@ public final class VaeLoader {
         try {
             ParameterLoader.Report report = loadInto(vae, StateDict.load(path));
             vae.setLoadReport(report);
+            if (!report.unexpected().isEmpty()) {
+                System.err.println("warning: " + path + ": " + report.unexpected().size() + " tensors not used by the tokenizer (first: "
+                        + report.unexpected().get(0) + "); see BsqVae.loadReport()");
+            }
             return vae;
         } catch (RuntimeException e) {
             vae.close();

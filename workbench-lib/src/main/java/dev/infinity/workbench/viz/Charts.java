@@ -36,7 +36,7 @@ public final class Charts {
     public static XYChart scaling(String title, String xLabel, double[] n, double[] loss, PowerLawFit fit,
                                   Bootstrap bootstrap, double level, double extrapolateTo) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel).yAxisTitle("loss").build();
-        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendVisible(true);
+        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setYAxisLogarithmicDecadeOnly(false).setLegendVisible(true);
         double lo = Double.POSITIVE_INFINITY, hi = extrapolateTo;
         for (double v : n) {
             lo = Math.min(lo, v);

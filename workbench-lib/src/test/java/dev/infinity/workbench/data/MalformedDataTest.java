@@ -47,7 +47,7 @@ class MalformedDataTest {
 
     private T2IDataset.Builder builder(Path splits) {
         return T2IDataset.builder(splits).imageRoot(new ImageRoot(OfficialToyDataTest.OFFICIAL, "data/infinity_toy_data/"))
-                .templates(OfficialToyDataTest.TEMPLATES).pixelSize(48, 32).batchSize(2).keepReasons(20);
+                .pixelSize(48, 32).batchSize(2).keepReasons(20);
     }
 
     @Test
@@ -94,8 +94,23 @@ class MalformedDataTest {
         Files.writeString(splits.resolve("1.000_000000001.jsonl"),
                 "{\"image_path\": \"" + garbage + "\", \"h_div_w\": 1.0, \"long_caption\": \"x\"}\n");
         T2IDataset ds = T2IDataset.builder(splits).pixelSize(8, 8).build();
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ds.stream().next());
+        T2IDataset.BatchStream it = ds.stream();
+        IllegalStateException e = assertThrows(IllegalStateException.class, it::next);
         assertTrue(e.getMessage().contains("template 1.000: no image could be loaded"), e.getMessage());
+        assertThrows(IllegalStateException.class, it::next); // again, rather than looping
+        assertEquals(1, ds.skipLog().count(Reason.CORRUPT_IMAGE)); // one bad image, counted once
+    }
+
+    @Test
+    void aTemplateSmallerThanTheBatchRepeatsItsLines() throws IOException {
+        Path splits = Files.createDirectories(tmp.resolve("small"));
+        String line = Files.readAllLines(OfficialToyDataTest.OFFICIAL.resolve("splits/1.500_000002500.jsonl"), StandardCharsets.UTF_8).get(0);
+        Files.writeString(splits.resolve("1.500_000000001.jsonl"), line + "\n");
+        T2IDataset ds = builder(splits).batchSize(3).build();
+        assertEquals(1, ds.batchesPerEpoch());
+        Batch b = ds.stream().next();
+        assertEquals(3, b.size());
+        assertTrue(b.samples().stream().allMatch(x -> x.record().line() == 1));
     }
 
     @Test

@@ -16,13 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Reads the official toy data set (../shared/infinity_toy_data_official) the way the official loader does. */
 class OfficialToyDataTest {
     static final Path OFFICIAL = TestPaths.shared().resolve("infinity_toy_data_official");
-    /** The official h_div_w_templates (infinity/utils/dynamic_resolution.py). */
-    static final double[] TEMPLATES = {1.0, 1.25, 0.8, 1.333, 0.75, 1.5, 0.666, 1.75, 0.571, 2.0, 0.5, 2.5, 0.4, 3.0, 0.333};
 
     static T2IDataset.Builder official() {
         return T2IDataset.builder(OFFICIAL.resolve("splits"))
                 .imageRoot(new ImageRoot(OFFICIAL, "data/infinity_toy_data/"))
-                .templates(TEMPLATES).pixelSize(336, 224);
+                .pn("0.06M");
     }
 
     @Test
@@ -48,6 +46,13 @@ class OfficialToyDataTest {
             images.add(r.imagePath());
         }
         assertEquals(5, images.size()); // 5 distinct images repeated, as the README says
+    }
+
+    @Test
+    void withoutAnImageRootTheMetaFoldersParentIsSearched() {
+        T2IDataset ds = T2IDataset.builder(OFFICIAL.resolve("splits")).build();
+        assertEquals(new ImageRoot(OFFICIAL, "data/infinity_toy_data/"), ds.imageRoot());
+        assertEquals(0, ds.skipLog().total());
     }
 
     @Test

@@ -19,15 +19,21 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InceptionV3FidTest {
+    /** Noise over a few random coloured rectangles: images that differ in content, not only in noise. */
     static BufferedImage randomImage(int w, int h, long seed) {
         Random r = new Random(seed);
         BufferedImage im = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) im.setRGB(x, y, r.nextInt(1 << 24));
+        java.awt.Graphics2D g = im.createGraphics();
+        for (int k = 0; k < 4; k++) {
+            g.setColor(new java.awt.Color(r.nextInt(1 << 24)));
+            g.fillRect(r.nextInt(w), r.nextInt(h), 1 + r.nextInt(w), 1 + r.nextInt(h));
+        }
+        g.dispose();
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) im.setRGB(x, y, im.getRGB(x, y) ^ r.nextInt(16) * 0x010101);
         return im;
     }
 
@@ -74,7 +80,9 @@ class InceptionV3FidTest {
             double[][] fa = a.features(images, 2), fb = b.features(images, 8);
             assertEquals(256, fa[0].length);
             for (int i = 0; i < 3; i++) assertArrayEquals(fa[i], fb[i], 1e-5, "batching must not change features");
-            assertNotEquals(fa[0][0], fa[1][0]);
+            double diff = 0;
+            for (int k = 0; k < fa[0].length; k++) diff = Math.max(diff, Math.abs(fa[0][k] - fa[1][k]));
+            assertTrue(diff > 1e-3, "different images give different features: max difference " + diff);
 
             sd.remove("Mixed_6b.branch7x7dbl_3.bn.weight");
             SafeTensors.write(file, sd, Map.of());
@@ -89,6 +97,30 @@ class InceptionV3FidTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InceptionV3Fid.load(m, dir.resolve("nope.pth")));
             assertTrue(e.getMessage().contains(InceptionV3Fid.WEIGHTS_FILE) && e.getMessage().contains("nope.pth"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> Rfid.compute(List.of(), List.of(), dir.resolve("nope.pth")));
+        }
+    }
+
+    @Test
+    void averagePoolDoesNotCountPaddedZeros() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] got = InceptionBlocks.avgPoolExcludingPad(m.ones(new Shape(1, 1, 4, 5))).toFloatArray();
+            for (float v : got) assertEquals(1f, v, 1e-7f, "a corner window averages 4 real pixels, not 4 of 9");
+            assertEquals(new Shape(1, 1, 4, 5), InceptionBlocks.maxPool3x3(m.ones(new Shape(1, 1, 4, 5)), 1, 1).getShape());
+            assertEquals(new Shape(1, 1, 1, 2), InceptionBlocks.maxPool3x3(m.ones(new Shape(1, 1, 4, 5)), 2, 0).getShape());
+        }
+    }
+
+    @Test
+    void rectangularKernelsPadTheRightAxis() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new float[] {1, 2, 3, 4, 5, 6}, new Shape(1, 1, 2, 3));
+            dev.infinity.workbench.nn.Conv2d row = new dev.infinity.workbench.nn.Conv2d(m, 1, 1, 1, 3, 1, 0, 1, false);
+            row.weight.set(m.create(new float[] {1, 10, 100}, new Shape(1, 1, 1, 3)));
+            // out[y][x] = 1 * in[y][x-1] + 10 * in[y][x] + 100 * in[y][x+1], zeros outside
+            assertArrayEquals(new float[] {210, 321, 32, 540, 654, 65}, row.forward(x).toFloatArray());
+            dev.infinity.workbench.nn.Conv2d col = new dev.infinity.workbench.nn.Conv2d(m, 1, 1, 3, 1, 1, 1, 0, false);
+            col.weight.set(m.create(new float[] {1, 10, 100}, new Shape(1, 1, 3, 1)));
+            assertArrayEquals(new float[] {410, 520, 630, 41, 52, 63}, col.forward(x).toFloatArray());
         }
     }
 

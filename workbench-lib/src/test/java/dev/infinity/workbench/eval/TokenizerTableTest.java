@@ -55,6 +55,8 @@ class TokenizerTableTest {
         assertEquals(4, lines.size());
 
         try (NDManager m = NDManager.newBaseManager()) {
+            Table noWeights = TokenizerTable.builder(images).inceptionIfPresent(m, dir.resolve(InceptionV3Fid.WEIGHTS_FILE)).add("identity", 24, b -> b).build();
+            assertTrue(noWeights.doubleColumn("rfid").isMissing(0));
             Table withFid = TokenizerTable.builder(images.subList(0, 4)).inception(InceptionV3Fid.random(m, 16))
                     .add("identity", 24, b -> b).add("q3", 9, b -> quantize(b, 3)).build();
             assertEquals(0.0, withFid.doubleColumn("rfid").get(0), 1e-6);

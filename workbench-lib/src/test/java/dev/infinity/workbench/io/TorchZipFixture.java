@@ -1,6 +1,5 @@
 package dev.infinity.workbench.io;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -20,48 +19,32 @@ import java.util.zip.ZipOutputStream;
  * deliberately broken checkpoints.
  */
 final class TorchZipFixture {
-    private final ByteArrayOutputStream pickle = new ByteArrayOutputStream();
+    private final PickleWriter pickle = new PickleWriter();
     private final Map<String, byte[]> storages = new LinkedHashMap<>();
 
     TorchZipFixture op(int... bytes) {
-        for (int b : bytes) pickle.write(b);
+        pickle.op(bytes);
         return this;
     }
 
     TorchZipFixture str(String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        op('X');
-        int4(b.length);
-        pickle.writeBytes(b);
-        return this;
-    }
-
-    TorchZipFixture int4(int v) {
-        pickle.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array());
+        pickle.str(s);
         return this;
     }
 
     TorchZipFixture binint(long v) {
-        if (v >= 0 && v <= Integer.MAX_VALUE) {
-            op('J');
-            return int4((int) v);
-        }
-        byte[] b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
-        op(0x8a, 8);
-        pickle.writeBytes(b);
+        pickle.integer(v);
         return this;
     }
 
     TorchZipFixture global(String module, String name) {
-        op('c');
-        pickle.writeBytes((module + "\n" + name + "\n").getBytes(StandardCharsets.US_ASCII));
+        pickle.global(module, name);
         return this;
     }
 
     TorchZipFixture tuple(long... values) {
-        op('(');
-        for (long v : values) binint(v);
-        return op('t');
+        pickle.tuple(values);
+        return this;
     }
 
     /** Pushes a float32 tensor record over storage {@code key} of {@code storageNumel} elements. */
@@ -98,7 +81,7 @@ final class TorchZipFixture {
     Path write(Path file) throws IOException {
         String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
-            put(zip, stem + "/data.pkl", pickle.toByteArray());
+            put(zip, stem + "/data.pkl", pickle.bytes());
             for (Map.Entry<String, byte[]> e : storages.entrySet()) put(zip, stem + "/data/" + e.getKey(), e.getValue());
             put(zip, stem + "/version", "3\n".getBytes(StandardCharsets.US_ASCII));
         }

@@ -132,6 +132,16 @@ class T5EncoderTest {
     }
 
     @Test
+    void pytorchModelBinLoadsLikeSafetensors(@TempDir Path dir) throws Exception {
+        Path bin = t5.write(dir.resolve("bin"), DType.FLOAT32);
+        Files.delete(bin.resolve("model.safetensors"));
+        dev.infinity.workbench.io.TorchCheckpointWriter.writeStateDict(bin.resolve("pytorch_model.bin"), t5.tensors(DType.FLOAT32));
+        try (FlanT5 a = TextEncoders.flanT5(folder); FlanT5 b = TextEncoders.flanT5(bin)) {
+            assertClose(toDouble(a.encode(List.of(LONG)).features().toFloatArray()), b.encode(List.of(LONG)).features().toFloatArray(), 0, "pytorch_model.bin");
+        }
+    }
+
+    @Test
     void halfWeightsBecomeFloat32UnlessKept(@TempDir Path dir) {
         Path half = t5.write(dir.resolve("half"), DType.FLOAT16);
         try (FlanT5 f32 = TextEncoders.flanT5(half);

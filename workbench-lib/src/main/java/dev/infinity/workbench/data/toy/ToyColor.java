@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * The object colours of the toy data set, with the exact RGB the renderer paints.
  *
- * <p>The values are far apart (pairwise RGB distance above 80) so a detector can name the colour of a
+ * <p>The values are far apart (pairwise RGB distance above 80, above 100 from every {@link ToyBackground}) so a detector can name the colour of a
  * region by {@link #nearest}. Antialiased edges blend with the background; use interior pixels.
  */
 public enum ToyColor {

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.infinity.workbench.data.SplitFile;
 import dev.infinity.workbench.io.AtomicFiles;
+import dev.infinity.workbench.tokenizer.DynamicResolution;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -33,15 +34,18 @@ import java.util.stream.Stream;
  * plus {@code toy_scene}, the exact scene ({@link ToyScene#toJson}). The same seed gives byte-identical files.
  */
 public final class ToyDataGenerator {
-    /** An aspect template with its pixel size (the official 0.06M sizes) and its share of the images. */
-    public record Template(double hDivW, int height, int width, double share) {}
+    /** An aspect template with its pixel size and its share of the images. */
+    public record Template(double hDivW, int height, int width, double share) {
+        /** The official 0.06M pixel size of a template. */
+        static Template of(double hDivW, double share) {
+            DynamicResolution.Entry e = DynamicResolution.entry(hDivW, "0.06M");
+            return new Template(hDivW, e.pixelH(), e.pixelW(), share);
+        }
+    }
 
-    /** 1:1 at 256 x 256 and three other 0.06M templates (4:3 landscape, 3:4 portrait, 1:2 wide). */
+    /** 1:1 (256 x 256) and three other 0.06M templates: 3:4 landscape (240 x 320), 4:3 portrait (320 x 240), 1:2 wide (176 x 352). */
     public static final List<Template> TEMPLATES = List.of(
-            new Template(1.0, 256, 256, 0.48),
-            new Template(0.75, 240, 320, 0.2),
-            new Template(1.333, 320, 240, 0.2),
-            new Template(0.5, 176, 352, 0.12));
+            Template.of(1.0, 0.48), Template.of(0.75, 0.2), Template.of(1.333, 0.2), Template.of(0.5, 0.12));
 
     /** Scene kinds with their probabilities (SINGLE, COUNT, PAIR, POSITION). */
     private static final double[] KIND_WEIGHTS = {0.3, 0.2, 0.2, 0.3};

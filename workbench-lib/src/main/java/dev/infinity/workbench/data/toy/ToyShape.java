@@ -10,7 +10,7 @@ import java.util.Locale;
 /**
  * The object shapes of the toy data set. {@link #outline} is exactly what the renderer fills: every shape
  * is centred on (cx, cy) and fits a square of side {@code size} pixels; the circle, square, cross and
- * triangle touch all four sides of that square, the star (pointing up) touches the top, left and right.
+ * triangle touch all four sides of that square, the star (pointing up, outer radius size / 2) only the top.
  */
 public enum ToyShape {
     CIRCLE("circle", "circles"),
@@ -50,7 +50,7 @@ public enum ToyShape {
 
     /**
      * Fraction of the outline's bounding box that the shape covers (circle pi/4, square 1, triangle 1/2,
-     * star ~0.50, cross 5/9): a scale-free cue for a detector.
+     * star ~0.33, cross 5/9): a scale-free cue for a detector.
      */
     public double boxFill() {
         Shape s = outline(0, 0, 1);

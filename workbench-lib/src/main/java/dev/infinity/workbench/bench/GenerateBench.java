@@ -1,4 +1,6 @@
-package dev.infinity.workbench.cli;
+package dev.infinity.workbench.bench;
+
+import dev.infinity.workbench.cli.Args;
 
 import ai.djl.ndarray.NDManager;
 import dev.infinity.workbench.engine.Devices;
@@ -14,7 +16,7 @@ import java.util.Locale;
 import java.util.StringJoiner;
 
 /** {@code ./workbench bench generate}: seconds per image (transformer / decode), per-scale latency, KV cache on vs off, GFLOP/s. */
-final class GenerateBench implements Command {
+public final class GenerateBench implements Benchmark {
     @Override public String name() { return "generate"; }
 
     @Override
@@ -25,7 +27,7 @@ final class GenerateBench implements Command {
     }
 
     @Override
-    public int run(Args args) {
+    public void run(Args args) {
         String[] configs = args.get("configs", "toy-bench,small-bench").split(",");
         String tokenizer = args.get("tokenizer", "tiny");
         String pn = args.get("pn", "0.06M");
@@ -60,7 +62,6 @@ final class GenerateBench implements Command {
                 }
             }
         }
-        return 0;
     }
 
     private static void print(GenerationBenchmark.Result r, String mode, double peak, int runs) {

@@ -1,4 +1,4 @@
-package dev.infinity.workbench.cli;
+package dev.infinity.workbench.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -16,38 +16,19 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.function.Function;
 
-/**
- * {@code ./workbench quantizer schedule|bench}: the scale schedule of an aspect ratio and pixel budget, and a
- * benchmark of the multi-scale quantizer (encode, decode, teacher-forcing inputs, BSC) on a random latent.
- */
-final class QuantizerCommand implements Command {
+import dev.infinity.workbench.cli.Args;
+
+/** {@code bench quantizer}: the multi-scale quantizer (encode, decode, teacher-forcing inputs, BSC) on a random latent. */
+public final class QuantizerBench implements Benchmark {
     @Override public String name() { return "quantizer"; }
-    @Override public String summary() {
-        return "schedule [--h-div-w 1.0] [--pn 0.06M]: template, pixel size, scales | bench [--d 32] [--batch 4] [--repeat 10]: quantizer timings";
-    }
+    @Override public String summary() { return "multi-scale quantizer timings (encode, decode, teacher-forcing inputs, BSC); --h-div-w 1.0 --pn 0.06M --d 32 --batch 4 --repeat 10"; }
 
     @Override
-    public int run(Args args) {
-        String action = args.positional(0, "schedule|bench");
-        double hDivW = args.getDouble("h-div-w", 1.0);
-        String pn = args.get("pn", "0.06M");
-        DynamicResolution.Entry e = DynamicResolution.forAspect(hDivW, pn);
-        switch (action) {
-            case "schedule" -> {
-                args.rejectUnknown();
-                System.out.printf(Locale.ROOT, "h/w %.4f -> template %s, %s: %dx%d pixels, %d scales, %d tokens%n",
-                        hDivW, e.hDivW(), pn, e.pixelH(), e.pixelW(), e.scales().size(), e.seqLen());
-                System.out.println("scales (h x w): " + e.scales());
-                return 0;
-            }
-            case "bench" -> {
-                int d = args.getInt("d", 32), batch = args.getInt("batch", 4), repeat = args.getInt("repeat", 10);
-                args.rejectUnknown();
-                bench(e.scales(), d, batch, repeat);
-                return 0;
-            }
-            default -> throw new Args.UsageException("unknown action '" + action + "' (schedule, bench)");
-        }
+    public void run(Args args) {
+        DynamicResolution.Entry e = DynamicResolution.forAspect(args.getDouble("h-div-w", 1.0), args.get("pn", "0.06M"));
+        int d = args.getInt("d", 32), batch = args.getInt("batch", 4), repeat = args.getInt("repeat", 10);
+        args.rejectUnknown();
+        bench(e.scales(), d, batch, repeat);
     }
 
     private static void bench(ScaleSchedule s, int d, int batch, int repeat) {

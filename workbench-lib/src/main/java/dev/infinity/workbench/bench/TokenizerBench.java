@@ -1,4 +1,6 @@
-package dev.infinity.workbench.cli;
+package dev.infinity.workbench.bench;
+
+import dev.infinity.workbench.cli.Args;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -17,12 +19,12 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /** {@code ./workbench bench tokenizer}: seconds to encode and decode one 256x256 image, tiny and d32 architectures. */
-final class TokenizerBench implements Command {
+public final class TokenizerBench implements Benchmark {
     @Override public String name() { return "tokenizer"; }
     @Override public String summary() { return "seconds to encode/decode one 256x256 image (tiny and d32 architectures, random weights), peak RSS; --repeat 3"; }
 
     @Override
-    public int run(Args args) throws IOException {
+    public void run(Args args) throws IOException {
         int repeat = args.getInt("repeat", 3);
         args.rejectUnknown();
         DynamicResolution.Entry entry = DynamicResolution.entry(1.0, "0.06M");
@@ -34,7 +36,6 @@ final class TokenizerBench implements Command {
             System.out.println("load average (1/5/15 min) at the end: " + String.join(" ", Arrays.copyOf(Files.readString(load).trim().split(" "), 3))
                     + " on " + Runtime.getRuntime().availableProcessors() + " cores (other processes slow the timings down)");
         }
-        return 0;
     }
 
     private static void tokenizer(String preset, DynamicResolution.Entry entry, int repeat) throws IOException {

@@ -1,0 +1,135 @@
+package dev.infinity.workbench.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.infinity.workbench.data.toy.ToyPrompt;
+import dev.infinity.workbench.eval.FeatureStatistics;
+import dev.infinity.workbench.eval.FrechetDistance;
+import dev.infinity.workbench.eval.GenEvalScorer;
+import dev.infinity.workbench.eval.ImageMetrics;
+import dev.infinity.workbench.eval.InceptionV3Fid;
+import dev.infinity.workbench.eval.Rfid;
+import dev.infinity.workbench.eval.TokenizerTable;
+import tech.tablesaw.api.Table;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./workbench eval recon|fid|geneval ...}: reconstruction metrics between two image folders, FID between
+ * image folders or saved statistics, GenEval-style scoring of generated toy images.
+ */
+final class EvalCommand implements Command {
+    @Override public String name() { return "eval"; }
+
+    @Override
+    public String summary() {
+        return "recon REF_DIR REC_DIR [--inception FILE] [--ssim luminance] [--csv OUT] | fid A B --inception FILE [--save-stats DIR]"
+                + " (A, B: image folders or mu.npy/sigma.npy folders) | geneval PROMPTS.jsonl IMAGES_DIR [--csv OUT]";
+    }
+
+    @Override
+    public int run(Args args) throws IOException {
+        String what = args.positional(0, "what to evaluate (recon, fid, geneval)");
+        return switch (what) {
+            case "recon" -> recon(args);
+            case "fid" -> fid(args);
+            case "geneval" -> geneval(args);
+            default -> throw new Args.UsageException("unknown evaluation '" + what + "' (recon, fid, geneval)");
+        };
+    }
+
+    private int recon(Args args) throws IOException {
+        Path ref = Path.of(args.positional(1, "reference image folder")), rec = Path.of(args.positional(2, "reconstruction folder"));
+        String inception = args.get("inception", null), csv = args.get("csv", null);
+        ImageMetrics.SsimMode mode = "luminance".equals(args.get("ssim", "per-channel")) ? ImageMetrics.SsimMode.LUMINANCE : ImageMetrics.SsimMode.PER_CHANNEL;
+        args.rejectUnknown();
+        List<Path> files = images(ref);
+        List<BufferedImage> a = new ArrayList<>(), b = new ArrayList<>();
+        for (Path f : files) {
+            Path other = rec.resolve(f.getFileName().toString());
+            if (!Files.isRegularFile(other)) throw new IllegalArgumentException(other + ": no reconstruction for " + f);
+            a.add(read(f));
+            b.add(read(other));
+        }
+        ImageMetrics.SetResult r = new ImageMetrics(mode).compareImages(a, b);
+        System.out.printf(Locale.ROOT, "%d images: PSNR %.3f dB (capped at %.0f; uncapped mean %.3f), SSIM (%s) %.5f%n", files.size(),
+                r.meanPsnrCapped(), ImageMetrics.PSNR_CAP_DB, r.meanPsnr(), mode.name().toLowerCase(Locale.ROOT), r.meanSsim());
+        if (inception != null) System.out.printf(Locale.ROOT, "rFID %.4f%n", Rfid.compute(a, b, Path.of(inception)));
+        if (csv != null) {
+            Table t = Table.create("recon", tech.tablesaw.api.StringColumn.create("file", files.stream().map(p -> p.getFileName().toString()).toList()),
+                    tech.tablesaw.api.DoubleColumn.create("psnr", r.psnr()), tech.tablesaw.api.DoubleColumn.create("ssim", r.ssim()));
+            TokenizerTable.writeCsv(t, Path.of(csv));
+        }
+        return 0;
+    }
+
+    private int fid(Args args) throws IOException {
+        Path a = Path.of(args.positional(1, "first image folder or statistics folder")), b = Path.of(args.positional(2, "second folder"));
+        String inception = args.get("inception", null), save = args.get("save-stats", null);
+        args.rejectUnknown();
+        try (NDManager m = NDManager.newBaseManager()) {
+            InceptionV3Fid net = null;
+            if (!isStats(a) || !isStats(b)) net = InceptionV3Fid.load(m, inception == null ? null : Path.of(inception));
+            FeatureStatistics sa = statistics(a, net), sb = statistics(b, net);
+            if (save != null) {
+                sa.save(Path.of(save).resolve("a"));
+                sb.save(Path.of(save).resolve("b"));
+            }
+            System.out.printf(Locale.ROOT, "FID %.4f%n", FrechetDistance.of(sa, sb));
+        }
+        return 0;
+    }
+
+    private int geneval(Args args) throws IOException {
+        List<ToyPrompt> prompts = ToyPrompt.readAll(Path.of(args.positional(1, "prompts jsonl")));
+        Path dir = Path.of(args.positional(2, "generated images folder"));
+        String csv = args.get("csv", null);
+        args.rejectUnknown();
+        List<List<BufferedImage>> images = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            String idx = String.format(Locale.ROOT, "%05d", i);
+            Path samples = dir.resolve(idx).resolve("samples"), single = dir.resolve(idx + ".png");
+            List<BufferedImage> group = new ArrayList<>();
+            if (Files.isDirectory(samples)) for (Path f : images(samples)) group.add(read(f));
+            else if (Files.isRegularFile(single)) group.add(read(single));
+            else throw new IllegalArgumentException("no images for prompt " + i + " ('" + prompts.get(i).prompt() + "'): expected "
+                    + samples + "/*.png (GenEval layout) or " + single);
+            images.add(group);
+        }
+        Table t = GenEvalScorer.table(new GenEvalScorer().scoreAll(prompts, images));
+        System.out.println(t.print());
+        if (csv != null) TokenizerTable.writeCsv(t, Path.of(csv));
+        return 0;
+    }
+
+    private static boolean isStats(Path p) { return Files.isRegularFile(p.resolve("mu.npy")); }
+
+    private static FeatureStatistics statistics(Path dir, InceptionV3Fid net) throws IOException {
+        if (isStats(dir)) return FeatureStatistics.load(dir);
+        List<BufferedImage> ims = new ArrayList<>();
+        for (Path f : images(dir)) ims.add(read(f));
+        return FeatureStatistics.of(net.features(ims, Rfid.BATCH));
+    }
+
+    private static List<Path> images(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": not a folder");
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> out = s.filter(p -> p.toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpg|jpeg|webp)$")).sorted().toList();
+            if (out.isEmpty()) throw new IllegalArgumentException(dir + ": no .png/.jpg images");
+            return out;
+        }
+    }
+
+    private static BufferedImage read(Path f) throws IOException {
+        BufferedImage im = ImageIO.read(f.toFile());
+        if (im == null) throw new IllegalArgumentException(f + ": not a readable image");
+        return im;
+    }
+}
