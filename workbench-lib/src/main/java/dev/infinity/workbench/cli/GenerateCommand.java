@@ -10,6 +10,7 @@ import dev.infinity.workbench.infer.Tokenizers;
 import dev.infinity.workbench.io.StateDict;
 import dev.infinity.workbench.model.Infinity;
 import dev.infinity.workbench.model.InfinityConfig;
+import dev.infinity.workbench.model.ToyModel;
 import dev.infinity.workbench.text.TextCondition;
 import dev.infinity.workbench.text.TextEncoder;
 import dev.infinity.workbench.text.TextEncoders;
@@ -45,6 +46,7 @@ final class GenerateCommand implements Command {
         double topP = args.getDouble("top-p", 0.97);
         args.rejectUnknown();
         if (prompt == null || out == null) throw new Args.UsageException("needs --prompt TEXT and --out FILE.png");
+        if (model == null && tokenizer == null && encoder == null) return bundled(prompt, out, cfg, tau, seed, topK, topP, layer, negative);
         if (model == null || tokenizer == null || encoder == null) {
             throw new Args.UsageException("generate needs three local files (nothing is downloaded):\n"
                     + "  --model PATH         Infinity transformer checkpoint (.pth state dict, training checkpoint, or safetensors),\n"
@@ -53,7 +55,7 @@ final class GenerateCommand implements Command {
                     + "  --text-encoder DIR   flan-T5 folder (config.json + model weights + tokenizer.json/spiece.model)\n"
                     + "                       or a toy text encoder folder saved by the workbench\n"
                     + "missing: " + (model == null ? "--model " : "") + (tokenizer == null ? "--tokenizer " : "") + (encoder == null ? "--text-encoder" : "")
-                    + "\n(no toy model is bundled yet; the training work provides one)");
+                    + "\n(or give none of the three to use the bundled toy model, " + ToyModel.bundledPath() + ")");
         }
         ScaleSchedule schedule = DynamicResolution.schedule(hDivW, pn);
         try (NDManager manager = NDManager.newBaseManager(Devices.resolve());
@@ -76,6 +78,20 @@ final class GenerateCommand implements Command {
                 System.out.printf(Locale.ROOT, "wrote %s (%dx%d, %s, h/w template %s): transformer %.2f s, decode %.2f s%n", out,
                         schedule.last().h() * 16, schedule.last().w() * 16, pn, DynamicResolution.nearestTemplate(hDivW),
                         g.transformerSeconds(), g.decodeSeconds());
+            }
+        }
+        return 0;
+    }
+
+    /** Text to image with the bundled toy model ({@link ToyModel#loadBundled()}: its own schedule and pixel size). */
+    private static int bundled(String prompt, String out, double[] cfg, double[] tau, long seed, int topK, double topP, int layer, String negative) {
+        try (ToyModel toy = ToyModel.loadBundled()) {
+            GenerationOptions.Builder o = toy.defaults().cfg(cfg).tau(tau).seed(seed).topK(topK).topP(topP).cfgInsertionLayer(layer);
+            if (negative != null) o.negative(toy.textEncoder().encode(List.of(negative)));
+            try (Generation g = toy.generate(List.of(prompt), o.build())) {
+                g.savePng(Path.of(out), 0);
+                System.out.printf(Locale.ROOT, "wrote %s (%dx%d, bundled toy model %s): transformer %.2f s, decode %.2f s%n", out, toy.pixelSize(),
+                        toy.pixelSize(), ToyModel.bundledPath(), g.transformerSeconds(), g.decodeSeconds());
             }
         }
         return 0;

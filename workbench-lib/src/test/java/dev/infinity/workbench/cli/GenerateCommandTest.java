@@ -36,7 +36,15 @@ class GenerateCommandTest {
         BufferedImage img = ImageIO.read(out.toFile());
         assertEquals(256, img.getWidth());
         assertEquals(256, img.getHeight());
-        assertEquals(2, Main.run(new String[] {"generate", "--prompt", "x", "--out", tmp.resolve("y.png").toString()}));
+        assertEquals(2, Main.run(new String[] {"generate", "--prompt", "x", "--text-encoder", encoderDir.toString(), "--out", tmp.resolve("y.png").toString()}));
         assertTrue(Files.notExists(tmp.resolve("y.png")));
+    }
+
+    @Test
+    void withoutModelFilesUsesTheBundledToyModel(@TempDir Path tmp) throws Exception {
+        assumeTrue(Files.exists(dev.infinity.workbench.model.ToyModel.bundledPath().resolve("toy_model.json")), "no bundled toy model");
+        Path out = tmp.resolve("toy.png");
+        assertEquals(0, Main.run(new String[] {"generate", "--prompt", "a red circle", "--seed", "2", "--out", out.toString()}));
+        assertEquals(64, ImageIO.read(out.toFile()).getWidth());
     }
 }
