@@ -12,7 +12,8 @@ public final class Experiments {
                 new ClassifierSizeExperiment(),
                 new ToyModelExperiment(),
                 new VocabAblationExperiment(),
-                new ScalingSweepExperiment());
+                new ScalingSweepExperiment(),
+                new GenEvalExperiment());
     }
 
     /** Runs {@code experiments/NAME.json} under {@code repoRoot} into {@code results/NAME/}. */

@@ -64,8 +64,13 @@ public final class TrainingLog {
         return table.numberColumn(metric).asDoubleArray();
     }
 
-    /** Reads a CSV log with a header row; keeps the numeric columns as doubles. */
+    /**
+     * Reads a CSV log with a header row; keeps the numeric columns as doubles. A row with the wrong number of
+     * fields, or a non-number in a numeric column (one whose first value is a number), is an error naming the
+     * file and line.
+     */
     public static TrainingLog readCsv(Path file) {
+        checkRows(file);
         Table raw;
         try {
             raw = Table.read().csv(CsvReadOptions.builder(file.toFile()).header(true).build());
@@ -83,6 +88,43 @@ public final class TrainingLog {
             out.insertColumn(0, step);
         }
         return new TrainingLog(fileName(file), out);
+    }
+
+    private static void checkRows(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        if (lines.isEmpty()) throw new IllegalArgumentException(file + ": empty log (no header)");
+        int fields = lines.get(0).split(",", -1).length;
+        Boolean[] numeric = new Boolean[fields];
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) continue;
+            String[] f = lines.get(i).split(",", -1);
+            if (f.length != fields) {
+                throw new IllegalArgumentException(file + ": line " + (i + 1) + " has " + f.length + " fields, the header has " + fields);
+            }
+            for (int c = 0; c < fields; c++) {
+                String v = f[c].trim();
+                if (v.isEmpty()) continue;
+                boolean isNumber = parses(v);
+                if (numeric[c] == null) numeric[c] = isNumber;
+                else if (numeric[c] && !isNumber) {
+                    throw new IllegalArgumentException(file + ": line " + (i + 1) + ": '" + v + "' in numeric column '" + lines.get(0).split(",", -1)[c] + "'");
+                }
+            }
+        }
+    }
+
+    private static boolean parses(String v) {
+        try {
+            Double.parseDouble(v);
+            return true;
+        } catch (NumberFormatException e) {
+            return v.equalsIgnoreCase("nan") || v.equalsIgnoreCase("inf") || v.equalsIgnoreCase("-inf");
+        }
     }
 
     /** Reads the iteration lines of an official Infinity training log; other lines are ignored. */

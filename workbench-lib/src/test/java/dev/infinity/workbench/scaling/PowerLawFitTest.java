@@ -100,4 +100,20 @@ class PowerLawFitTest {
         assertTrue(params[0] <= params[1] && params[1] <= params[2]);
         assertEquals(runs.get(0).loss()[1] + 0.5 * (runs.get(0).loss()[2] - runs.get(0).loss()[1]), runs.get(0).lossAt(Math.sqrt(1e13 * 1e14)), 1e-12);
     }
+
+    @Test
+    void atOnePercentNoiseTheExponentIsWithinTwoPercentAndTheIntervalCoversTheTruth() {
+        PowerLaw truth = PowerLaw.pure(20, 0.25);
+        int covered = 0;
+        for (int trial = 0; trial < 100; trial++) {
+            Random r = new Random(1000 + trial);
+            double[] loss = new double[N.length];
+            for (int i = 0; i < N.length; i++) loss[i] = truth.predict(N[i]) * (1 + 0.01 * r.nextGaussian());
+            PowerLawFit fit = PowerLawFit.logLinear(N, loss);
+            assertEquals(0.25, fit.law().b(), 0.02 * 0.25, "trial " + trial);
+            double[] ci = Bootstrap.of(N, loss, PowerLawFit::logLinear, 200, trial).exponentInterval(0.95);
+            if (ci[0] <= 0.25 && 0.25 <= ci[1]) covered++;
+        }
+        assertTrue(covered >= 90, "95% bootstrap interval covered the true exponent in " + covered + " of 100 trials");
+    }
 }

@@ -70,4 +70,14 @@ class TrainingLogTest {
         TrainingLog log = TrainingLog.parseInfinityLog("official", OFFICIAL).withEma("Lm", 0.9);
         assertEquals(5.432, log.column("Lm_ema")[0], 1e-12);
     }
+
+    @Test
+    void aCorruptedRowIsReportedWithItsLineNumber(@TempDir Path dir) throws Exception {
+        Path log = Files.writeString(dir.resolve("metrics.csv"), "step,loss,val_loss\n1,0.9,\n2,0.8,0.85\n3,0.7x,\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingLog.readCsv(log));
+        assertTrue(e.getMessage().contains("metrics.csv") && e.getMessage().contains("line 4") && e.getMessage().contains("0.7x"), e.getMessage());
+        Files.writeString(log, "step,loss\n1,0.9\n2\n");
+        e = assertThrows(IllegalArgumentException.class, () -> TrainingLog.readCsv(log));
+        assertTrue(e.getMessage().contains("line 3"), e.getMessage());
+    }
 }
