@@ -37,7 +37,9 @@ public class GroupNorm extends Module {
         long[] perChannel = new long[shape.dimension()];
         java.util.Arrays.fill(perChannel, 1);
         perChannel[1] = c;
-        return y.mul(inScope(weight.array().reshape(perChannel), scope)).add(inScope(bias.array().reshape(perChannel), scope));
+        NDArray gamma = inScope(weight.array().reshape(perChannel), scope), beta = inScope(bias.array().reshape(perChannel), scope);
+        // in place when nothing records gradients: saves two full-size temporaries (about 2x faster on CPU)
+        return ai.djl.pytorch.jni.JniUtils.isGradMode() ? y.mul(gamma).add(beta) : y.muli(gamma).addi(beta);
     }
 
     /** Ops on a parameter attach to the model's manager; move such temporaries to the caller's scope. */
