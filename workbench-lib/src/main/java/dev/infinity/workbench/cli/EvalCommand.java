@@ -31,7 +31,8 @@ final class EvalCommand implements Command {
     @Override
     public String summary() {
         return "recon REF_DIR REC_DIR [--inception FILE] [--ssim luminance] [--csv OUT] | fid A B --inception FILE [--save-stats DIR]"
-                + " (A, B: image folders or mu.npy/sigma.npy folders) | geneval PROMPTS.jsonl IMAGES_DIR [--csv OUT]";
+                + " (A, B: image folders or mu.npy/sigma.npy folders) | geneval PROMPTS.jsonl IMAGES_DIR [--csv OUT]"
+                + " | val META_DIR [--model models/toy] [--noise 0] [--batches 4] [--batch 8] [--seed 0] [--csv OUT]: loss and accuracies per scale";
     }
 
     @Override
@@ -41,7 +42,8 @@ final class EvalCommand implements Command {
             case "recon" -> recon(args);
             case "fid" -> fid(args);
             case "geneval" -> geneval(args);
-            default -> throw new Args.UsageException("unknown evaluation '" + what + "' (recon, fid, geneval)");
+            case "val" -> validation(args);
+            default -> throw new Args.UsageException("unknown evaluation '" + what + "' (recon, fid, geneval, val)");
         };
     }
 
@@ -106,6 +108,40 @@ final class EvalCommand implements Command {
         Table t = GenEvalScorer.table(new GenEvalScorer().scoreAll(prompts, images));
         System.out.println(t.print());
         if (csv != null) TokenizerTable.writeCsv(t, Path.of(csv));
+        return 0;
+    }
+
+    /** Validation loss / bit and token accuracy per scale of a toy model bundle on a split, with BSC noise on the inputs. */
+    private int validation(Args args) {
+        Path meta = Path.of(args.positional(1, "split folder (official layout)"));
+        Path model = args.get("model", null) == null ? dev.infinity.workbench.model.ToyModel.bundledPath() : Path.of(args.get("model", null));
+        double noise = args.getDouble("noise", 0);
+        int batches = args.getInt("batches", 4), batch = args.getInt("batch", 8), seed = args.getInt("seed", 0);
+        String csv = args.get("csv", null);
+        args.rejectUnknown();
+        try (var toy = dev.infinity.workbench.model.ToyModel.load(model)) {
+            var cfg = dev.infinity.workbench.train.TrainConfig.builder().batchSize(batch).pixelSize(toy.pixelSize()).build();
+            try (var trainer = new dev.infinity.workbench.train.InfinityTrainer(toy.transformer(), toy.textEncoder(), toy.tokenizer(), cfg)) {
+                var m = trainer.evaluate(meta, batches, noise, seed);
+                tech.tablesaw.api.StringColumn scale = tech.tablesaw.api.StringColumn.create("scale");
+                tech.tablesaw.api.DoubleColumn loss = tech.tablesaw.api.DoubleColumn.create("loss"), bits = tech.tablesaw.api.DoubleColumn.create("bit_acc"),
+                        tokens = tech.tablesaw.api.DoubleColumn.create("token_acc");
+                for (int i = 0; i < m.scaleLoss().length; i++) {
+                    var sc = toy.schedule().get(i);
+                    scale.append((i + 1) + " (" + sc + ")");
+                    loss.append(m.scaleLoss()[i]);
+                    bits.append(m.scaleBitAcc()[i]);
+                    tokens.append(m.scaleTokenAcc()[i]);
+                }
+                scale.append("all");
+                loss.append(m.loss());
+                bits.append(m.bitAcc());
+                tokens.append(m.tokenAcc());
+                Table t = Table.create("validation of " + model + " on " + meta + " (BSC noise " + noise + ")", scale, loss, bits, tokens);
+                System.out.println(t.printAll());
+                if (csv != null) TokenizerTable.writeCsv(t, Path.of(csv));
+            }
+        }
         return 0;
     }
 

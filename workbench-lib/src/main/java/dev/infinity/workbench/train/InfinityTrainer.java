@@ -73,6 +73,7 @@ public final class InfinityTrainer implements AutoCloseable {
     private final BsqVae tokenizer;
     private final TrainConfig cfg;
     private final BitwiseSelfCorrection bsc, teacherForcing;
+    private final MultiScaleQuantizer quantizer;
     private final Map<String, Parameter> trained = new LinkedHashMap<>();
     private final AdamW decayed, notDecayed;
     private final Ema ema;
@@ -99,7 +100,7 @@ public final class InfinityTrainer implements AutoCloseable {
         this.trainedText = cfg.trainTextEncoder() && text instanceof ToyTextEncoder t ? t : null;
         this.tokenizer = tokenizer;
         this.cfg = cfg;
-        MultiScaleQuantizer quantizer = tokenizer != null ? tokenizer.quantizer : new MultiScaleQuantizer(mc.codebookDim());
+        this.quantizer = tokenizer != null ? tokenizer.quantizer : new MultiScaleQuantizer(mc.codebookDim());
         this.bsc = BitwiseSelfCorrection.builder(quantizer).noiseApplyLayers(cfg.noiseApplyLayers()).noiseApplyStrength(cfg.noiseApplyStrength())
                 .requant(cfg.noiseApplyRequant()).build();
         this.teacherForcing = BitwiseSelfCorrection.builder(quantizer).build();
@@ -344,13 +345,38 @@ public final class InfinityTrainer implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Loss and bit / token accuracy, overall and per scale, of the current model on the first {@code batches}
+     * batches of a split in the official layout ({@code meta}: a folder of {@code [h_div_w]_[n].jsonl}), with
+     * Bitwise Self-Correction noise of strength {@code noiseStrength} on the first {@code noise_apply_layers}
+     * scales of the inputs (0 = clean teacher forcing), as the official evaluation does. Long captions only;
+     * deterministic for a given seed.
+     */
+    public BitLoss.Metrics evaluate(Path meta, int batches, double noiseStrength, long seed) {
+        if (tokenizer == null) throw new IllegalStateException("evaluation from images needs a tokenizer");
+        T2IDataset set = T2IDataset.builder(meta).batchSize(cfg.batchSize()).seed(seed).shortCaptionProb(0)
+                .pixelSize(cfg.pixelSize(), cfg.pixelSize()).build();
+        BitwiseSelfCorrection noise = BitwiseSelfCorrection.builder(quantizer).noiseApplyLayers(cfg.noiseApplyLayers())
+                .noiseApplyStrength(noiseStrength).requant(cfg.noiseApplyRequant()).build();
+        List<Prepared> prepared = new ArrayList<>();
+        T2IDataset.BatchStream s = set.stream();
+        try (NDManager scope = model.manager().newSubManager()) {
+            for (int i = 0; i < Math.max(1, batches); i++) prepared.add(prepare(s.next(), scope));
+        }
+        return validate(prepared, noise, seed);
+    }
+
     /** Teacher-forced loss and accuracies on the held-out batches (clean inputs, real prompts, no gradient). */
     private BitLoss.Metrics validate(List<Prepared> val) {
+        return validate(val, teacherForcing, 0);
+    }
+
+    private BitLoss.Metrics validate(List<Prepared> val, BitwiseSelfCorrection inputs, long seed) {
         double loss = 0, bits = 0, tokens = 0, count = 0;
         double[] sl = null, sb = null, st = null;
         for (Prepared p : val) {
             try (NDManager scope = model.manager().newSubManager()) {
-                BitwiseSelfCorrection.Result r = teacherForcing.apply(p.latents(scope), p.schedule, new Random(0));
+                BitwiseSelfCorrection.Result r = inputs.apply(p.latents(scope), p.schedule, new Random(seed));
                 TextCondition tc = text.encode(p.captions);
                 tc.features().attach(scope);
                 NDArray logits = model.forward(tc, r.inputs(), p.schedule);
