@@ -25,7 +25,7 @@ class WorkbenchNotebooksTest {
 
     /** Notebook → {minimum PNG outputs, minimum HTML tables}. */
     private static final Map<String, int[]> PROMISES = Map.of(
-            "interactive_infer.ipynb", new int[] {4, 0},
+            "interactive_infer.ipynb", new int[] {5, 0},
             "tokenizer_vocabulary_ablation.ipynb", new int[] {2, 2},
             "scaling_laws.ipynb", new int[] {1, 2},
             "training_curves.ipynb", new int[] {5, 1},
