@@ -90,9 +90,10 @@ public final class ScalingSweepExperiment implements Experiment {
             AtomicFiles.writeString(ctx.outDir().resolve("runs.csv"), csv.toString());
             double[] n = points.stream().mapToDouble(p -> p[0]).toArray(), loss = points.stream().mapToDouble(p -> p[1]).toArray();
             PowerLawFit fit = PowerLawFit.logLinear(n, loss);
-            AtomicFiles.writeString(ctx.outDir().resolve("fit.csv"), String.format(Locale.ROOT, "a,b,r2,points%n%.6g,%.6g,%.4f,%d%n",
-                    fit.law().a(), fit.law().b(), fit.r2(), fit.points()));
-            System.out.printf(Locale.ROOT, "val loss = %.4g * N^-%.4f (R^2 %.3f, %d sizes)%n", fit.law().a(), fit.law().b(), fit.r2(), fit.points());
+            AtomicFiles.writeString(ctx.outDir().resolve("fit.csv"), String.format(Locale.ROOT, "a,b,r2,pearson_r_log,points%n%.6g,%.6g,%.4f,%.4f,%d%n",
+                    fit.law().a(), fit.law().b(), fit.r2(), fit.pearsonLog(), fit.points()));
+            System.out.printf(Locale.ROOT, "val loss = %.4g * N^-%.4f (R^2 %.3f, Pearson r in log space %.4f, %d sizes)%n",
+                    fit.law().a(), fit.law().b(), fit.r2(), fit.pearsonLog(), fit.points());
             Charts.savePng(Charts.scaling("Generator scaling (fixed token budget)", "parameters N", n, loss, fit, null, 0.9, n[n.length - 1] * 4),
                     ctx.outDir().resolve("scaling.png"));
             Charts.savePng(Charts.trainingCurves("Validation loss", logs, "val_loss", 0), ctx.outDir().resolve("val_loss.png"));
