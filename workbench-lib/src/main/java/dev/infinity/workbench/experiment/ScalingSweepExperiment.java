@@ -1,18 +1,8 @@
 package dev.infinity.workbench.experiment;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import dev.infinity.workbench.engine.Devices;
 import dev.infinity.workbench.io.AtomicFiles;
-import dev.infinity.workbench.model.Infinity;
-import dev.infinity.workbench.model.InfinityConfig;
 import dev.infinity.workbench.scaling.PowerLawFit;
-import dev.infinity.workbench.text.TextEncoders;
-import dev.infinity.workbench.text.ToyTextEncoder;
 import dev.infinity.workbench.tokenizer.BsqVae;
-import dev.infinity.workbench.tokenizer.ScaleSchedule;
-import dev.infinity.workbench.train.InfinityTrainer;
-import dev.infinity.workbench.train.TrainConfig;
 import dev.infinity.workbench.train.TrainSetup;
 import dev.infinity.workbench.viz.Charts;
 import dev.infinity.workbench.viz.TrainingLog;
@@ -38,7 +28,6 @@ public final class ScalingSweepExperiment implements Experiment {
         ExperimentSpec spec = ctx.spec();
         Path data = ctx.repoRoot().resolve(spec.getString("data", "data/infinity_toy_data"));
         Path tokenizer = ctx.repoRoot().resolve(spec.getString("tokenizer", "models/toy"));
-        int textWidth = spec.getInt("text_width", 128), textLen = spec.getInt("text_len", 80);
         int[] widths = spec.getInts("widths", 32, 48, 64, 96, 128);
         int[] depths = spec.getInts("depths", 2, 2, 3, 3, 4);
         if (widths.length != depths.length) throw new IllegalArgumentException(ctx.spec().name() + ": 'widths' and 'depths' must have the same length");
@@ -48,27 +37,11 @@ public final class ScalingSweepExperiment implements Experiment {
             int w = widths[i], depth = depths[i];
             String name = "w" + w + "-d" + depth;
             ctx.part(name, () -> {
-                long t0 = System.nanoTime();
-                Engine.getInstance().setRandomSeed(spec.getInt("seed", 0));
-                try (BsqVae tok = TrainSetup.tokenizer(tokenizer); NDManager m = NDManager.newBaseManager(Devices.resolve())) {
-                    ToyTextEncoder text = TextEncoders.toy(m, textWidth, TrainSetup.captions(data), textLen);
-                    InfinityConfig mc = InfinityConfig.builder().embedDim(w).depth(depth).numHeads(Math.max(1, w / 32)).textChannels(text.channels())
-                            .textMaxLen(text.maxLength()).codebookDim(tok.config().codebookDim()).ffnHiddenDim(4 * w).build();
-                    TrainConfig cfg = TrainConfig.builder().steps(steps).batchSize(batch).lr(spec.getDouble("lr", 2e-3)).minLr(spec.getDouble("lr", 2e-3) * 0.1)
-                            .warmupSteps(spec.getInt("warmup", 20)).pixelSize(pixel).template("1.000").shortCaptionProb(spec.getDouble("short_caption_prob", 0.8))
-                            .evalEvery(spec.getInt("eval_every", 50)).checkpointEvery(steps).valBatches(spec.getInt("val_batches", 4))
-                            .logEvery(20).seed(spec.getInt("seed", 0)).build();
-                    Infinity model = new Infinity(m, mc);
-                    List<InfinityTrainer.StepMetrics> h;
-                    try (InfinityTrainer t = new InfinityTrainer(model, text, tok, cfg)) {
-                        h = t.train(data, runs.resolve(name));
-                    }
-                    InfinityTrainer.StepMetrics last = h.get(h.size() - 1);
-                    int latent = pixel / tok.config().patchSize();
-                    ScaleSchedule s = InfinityTrainer.scheduleFor(latent, latent);
-                    double flops = 3 * mc.forwardFlops(s.tokens(), s.tokens(), 16, batch) * steps;   // forward + backward ≈ 3 x forward
-                    String row = String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.6f,%.4g,%.1f,%d%n", name, w, depth, model.parameterCount(),
-                            last.val().loss(), last.val().bitAcc(), flops, (System.nanoTime() - t0) / 1e9, (long) steps * batch * s.tokens());
+                try (BsqVae tok = TrainSetup.tokenizer(tokenizer)) {
+                    GeneratorRun r = GeneratorRun.train(spec, tok, data, w, depth, steps, batch, pixel, runs.resolve(name));
+                    double flops = 3 * r.config().forwardFlops(r.schedule().tokens(), r.schedule().tokens(), 16, batch) * steps;   // forward + backward ≈ 3 x forward
+                    String row = String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.6f,%.4g,%.1f,%d%n", name, w, depth, r.parameters(),
+                            r.last().val().loss(), r.last().val().bitAcc(), flops, r.seconds(), (long) steps * batch * r.schedule().tokens());
                     AtomicFiles.writeString(runs.resolve(name).resolve("summary.csv"), row);
                 }
                 return null;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.infinity.workbench.eval.TokenizerTable;
+import dev.infinity.workbench.io.AtomicFiles;
 import dev.infinity.workbench.tokenizer.BsqVae;
 import dev.infinity.workbench.tokenizer.ImagePreprocessor;
 import dev.infinity.workbench.tokenizer.ScaleSchedule;
@@ -53,6 +54,27 @@ public final class VocabAblationExperiment implements Experiment {
                 }
             });
         }
+        // the same small generator on each tokenizer: validation loss and bit accuracy per d
+        Path data = ctx.repoRoot().resolve(spec.getString("data", "data/infinity_toy_data"));
+        int genSteps = spec.getInt("gen_steps", 200), genBatch = spec.getInt("gen_batch", 8);
+        for (int d : dims) {
+            ctx.part("generator-d" + d, () -> {
+                Path dir = ctx.outDir().resolve("d" + d), out = ctx.outDir().resolve("generators").resolve("d" + d);
+                try (BsqVae tok = dev.infinity.workbench.tokenizer.VaeLoader.load(dir.resolve("tokenizer.safetensors"), TokenizerTrainer.savedConfig(dir))) {
+                    GeneratorRun r = GeneratorRun.train(spec, tok, data, spec.getInt("gen_width", 64), spec.getInt("gen_depth", 2), genSteps, genBatch, size, out);
+                    AtomicFiles.writeString(out.resolve("summary.csv"), String.format(java.util.Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.1f%n",
+                            d, r.parameters(), r.last().val().loss(), r.last().val().bitAcc(), r.last().val().tokenAcc(), r.seconds()));
+                }
+                return null;
+            });
+        }
+        ctx.part("generator-table", () -> {
+            StringBuilder csv = new StringBuilder("d,generator_params,val_loss,val_bit_acc,val_token_acc,wall_s\n");
+            for (int d : dims) csv.append(Files.readString(ctx.outDir().resolve("generators").resolve("d" + d).resolve("summary.csv")));
+            AtomicFiles.writeString(ctx.outDir().resolve("vocab_ablation_generators.csv"), csv.toString());
+            System.out.print(csv);
+            return null;
+        });
         ctx.part("table", () -> {
             List<BufferedImage> heldOut = heldOut(images, spec.getInt("eval_images", 32), size);
             TokenizerTable table = TokenizerTable.builder(heldOut).batchSize(8);
