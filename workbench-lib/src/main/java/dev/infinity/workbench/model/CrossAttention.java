@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.infinity.workbench.nn.Functional;
 import dev.infinity.workbench.nn.Linear;
 import dev.infinity.workbench.nn.Module;
 import dev.infinity.workbench.nn.Parameter;
@@ -46,21 +47,21 @@ public final class CrossAttention extends Module {
     NDArray textKv(NDArray text) {
         long n = text.getShape().get(0);
         NDArray bias = Ops.onManagerOf(text, zeroKBias.array().concat(vBias.array()));
-        return Ops.roundToBf16(Ops.linear(text, matKv).add(bias).reshape(n, 2, heads, headDim));
+        return Ops.roundToBf16(matKv.forward(text).add(bias).reshape(n, 2, heads, headDim));
     }
 
     /** x (B, l, C) attends to its prompt's tokens; kv from {@link #textKv}. Returns (B, l, C). */
     NDArray forward(NDArray x, NDArray kv, int[] cuSeqlens) {
         Shape s = x.getShape();
-        NDArray q = Ops.roundToBf16(Ops.linear(x, matQ).reshape(s.get(0), s.get(1), heads, headDim));
-        return Ops.linear(attend(q, kv, cuSeqlens), proj);
+        NDArray q = Ops.roundToBf16(matQ.forward(x).reshape(s.get(0), s.get(1), heads, headDim));
+        return proj.forward(attend(q, kv, cuSeqlens));
     }
 
     /** The pooled condition: one query per prompt → (B, C). */
     NDArray pool(NDArray kv, int[] cuSeqlens) {
         int b = cuSeqlens.length - 1;
         NDArray q = Ops.roundToBf16(Ops.onManagerOf(kv, poolQuery.array().expandDims(0)).repeat(0, b));   // B 1 H hd
-        NDArray out = Ops.linear(attend(q, kv, cuSeqlens), proj);
+        NDArray out = proj.forward(attend(q, kv, cuSeqlens));
         return out.reshape(b, out.getShape().get(2));
     }
 
@@ -79,7 +80,7 @@ public final class CrossAttention extends Module {
             NDArray kvb = kv.reshape(b, n, 2, heads, headDim);
             NDArray k = kvb.get(":, :, 0").transpose(0, 2, 3, 1);                     // B H hd n
             NDArray v = kvb.get(":, :, 1").transpose(0, 2, 1, 3);                     // B H n hd
-            NDArray p = q.transpose(0, 2, 1, 3).matMul(k).mul(Ops.scalar(q, scale)).softmax(-1);     // B H l n
+            NDArray p = q.transpose(0, 2, 1, 3).matMul(k).mul(Functional.scalar(q, scale)).softmax(-1);     // B H l n
             return Ops.roundToBf16(p.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headDim));
         }
         NDList outs = new NDList();
@@ -88,7 +89,7 @@ public final class CrossAttention extends Module {
             NDArray k = kvb.get(":, 0").transpose(1, 2, 0);                           // H hd n
             NDArray v = kvb.get(":, 1").transpose(1, 0, 2);                           // H n hd
             NDArray qb = q.get(i).transpose(1, 0, 2);                                 // H l hd
-            NDArray p = qb.matMul(k).mul(Ops.scalar(q, scale)).softmax(-1);
+            NDArray p = qb.matMul(k).mul(Functional.scalar(q, scale)).softmax(-1);
             outs.add(p.matMul(v).transpose(1, 0, 2).reshape(1, l, (long) heads * headDim));
         }
         return Ops.roundToBf16(outs.size() == 1 ? outs.head() : NDArrays.concat(outs, 0));

@@ -53,7 +53,7 @@ public final class CrossAttnBlock extends Module {
      */
     NDArray forward(NDArray x, NDArray cond, NDArray textKv, int[] cuSeqlens, NDArray cos, NDArray sin, int[] segments, KvCache.Layer cache) {
         NDArray gss = adaGss != null ? cond.add(adaGss.array())
-                : Ops.linear(Ops.silu(cond), adaLin).reshape(-1, 1, 6, embedDim);
+                : adaLin.forward(Ops.silu(cond)).reshape(-1, 1, 6, embedDim);
         NDList p = gss.split(6, 2);
         NDArray gamma1 = p.get(0).squeeze(2), gamma2 = p.get(1).squeeze(2);
         NDArray scale1 = p.get(2).squeeze(2), scale2 = p.get(3).squeeze(2);

@@ -2,6 +2,7 @@ package dev.infinity.workbench.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.infinity.workbench.nn.Functional;
 import dev.infinity.workbench.nn.Linear;
 import dev.infinity.workbench.nn.Module;
 
@@ -17,7 +18,7 @@ public final class FeedForward extends Module {
     }
 
     NDArray forward(NDArray x) {
-        if (fcg != null) return Ops.linear(Ops.silu(Ops.linear(x, fcg)).mul(Ops.linear(x, fc1)), fc2);
-        return Ops.linear(Ops.geluTanh(Ops.linear(x, fc1)), fc2);
+        if (fcg != null) return fc2.forward(Ops.silu(fcg.forward(x)).mul(fc1.forward(x)));
+        return fc2.forward(Functional.geluTanh(fc1.forward(x)));
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.infinity.workbench.io.HostTensor;
 import dev.infinity.workbench.io.StateDict;
+import dev.infinity.workbench.nn.Functional;
 import dev.infinity.workbench.nn.Linear;
 import dev.infinity.workbench.nn.Module;
 import dev.infinity.workbench.nn.Parameter;
@@ -168,10 +169,10 @@ public final class Infinity extends Module {
         if (text.channels() != config.textChannels()) {
             throw new IllegalArgumentException("text features have " + text.channels() + " channels, the model expects " + config.textChannels());
         }
-        NDArray kv = Ops.rmsNorm(text.features(), textNormWeight.array(), config.normEps());
+        NDArray kv = Functional.rmsNorm(text.features(), textNormWeight.array(), config.normEps());
         NDArray condBD = textPool.pool(textPool.textKv(kv), text.cuSeqlens());
-        NDArray caKv = Ops.linear(Ops.geluTanh(Ops.linear(kv, textCa0)), textCa2);
-        NDArray blockCond = sharedAdaLin == null ? condBD : Ops.linear(Ops.silu(condBD), sharedAdaLin).reshape(-1, 1, 6, config.embedDim());
+        NDArray caKv = textCa2.forward(Functional.geluTanh(textCa0.forward(kv)));
+        NDArray blockCond = sharedAdaLin == null ? condBD : sharedAdaLin.forward(Ops.silu(condBD)).reshape(-1, 1, 6, config.embedDim());
         record(trace, "text_norm_out", kv);
         record(trace, "cond_BD", condBD);
         record(trace, "cond_BD_or_gss", blockCond);
@@ -188,7 +189,7 @@ public final class Infinity extends Module {
 
     /** Word embedding of next-scale inputs (B, l, d) → (B, l, C). */
     public NDArray embedWords(NDArray x) {
-        return Ops.linear(x, wordEmbed);
+        return wordEmbed.forward(x);
     }
 
     /** Adds {@code lvl_embed[s]} to the tokens of every scale s in [s0, s1) of h (B, l, C). */
@@ -236,8 +237,8 @@ public final class Infinity extends Module {
 
     /** The bitwise head: {@code head(LN(h) * (1 + scale) + shift)} with (scale, shift) from cond_BD; (B, l, 2d). */
     public NDArray logits(NDArray h, NDArray condBD) {
-        NDList ss = Ops.linear(Ops.silu(condBD), headAdaLin).reshape(-1, 1, 2, config.embedDim()).split(2, 2);
-        return Ops.linear(Ops.adaLayerNorm(h, ss.get(0).squeeze(2), ss.get(1).squeeze(2), config.normEps()), head);
+        NDList ss = headAdaLin.forward(Ops.silu(condBD)).reshape(-1, 1, 2, config.embedDim()).split(2, 2);
+        return head.forward(Ops.adaLayerNorm(h, ss.get(0).squeeze(2), ss.get(1).squeeze(2), config.normEps()));
     }
 
     /** Teacher-forced forward (the training path, no padding): logits (B, L, 2d). */

@@ -5,33 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
-import dev.infinity.workbench.nn.Linear;
+import dev.infinity.workbench.nn.Functional;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The element-wise functions of the transformer, written out where DJL's built-ins differ from PyTorch's. */
 final class Ops {
-    private static final float GELU_BETA = (float) (Math.sqrt(2.0) * (2.0 / Math.sqrt(Math.PI)) * 0.5);
-    private static final float GELU_KAPPA = 0.044715f;
-
     private Ops() {}
-
-    /**
-     * {@code F.linear}: x (..., in) → (..., out) with PyTorch's fused kernel; the result lives on x's manager
-     * (so per-step temporaries never accumulate on the model's manager).
-     */
-    static NDArray linear(NDArray x, Linear layer) {
-        return ai.djl.nn.core.Linear.linear(x, layer.weight.array(), layer.bias == null ? null : layer.bias.array()).singletonOrThrow();
-    }
-
-    /**
-     * A float32 scalar on x's manager. DJL's {@code x.mul(Number)}-style ops free their scalar right away, which can
-     * corrupt gradients if GC runs before backward; scalars made here live as long as the activations.
-     */
-    static NDArray scalar(NDArray like, float v) {
-        return like.getManager().create(v);
-    }
 
     /** Moves a temporary derived from parameters only onto the manager of the activations it is used with. */
     static NDArray onManagerOf(NDArray like, NDArray temp) {
@@ -62,19 +43,7 @@ final class Ops {
     /** {@code LN(x) * (1 + scale) + shift}, the adaptive LayerNorm of the blocks and the head. */
     static NDArray adaLayerNorm(NDArray x, NDArray scale, NDArray shift, float eps) {
         NDArray n = layerNorm(x, eps);
-        return n.mul(scale.add(scalar(scale, 1f))).add(shift);
-    }
-
-    /** RMSNorm: {@code x * rsqrt(mean(x^2) + eps) * w}. */
-    static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
-        NDArray ms = x.square().mean(new int[] {-1}, true).add(scalar(x, eps));
-        return x.mul(scalar(x, 1f).div(ms.sqrt())).mul(weight);   // x * rsqrt(...), as torch rounds it
-    }
-
-    /** GELU with the tanh approximation (PyTorch {@code approximate='tanh'}). */
-    static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.mul(x).mul(x).mul(scalar(x, GELU_KAPPA))).mul(scalar(x, GELU_BETA)).tanh();
-        return x.mul(scalar(x, 0.5f)).mul(inner.add(scalar(x, 1f)));
+        return n.mul(scale.add(Functional.scalar(scale, 1f))).add(shift);
     }
 
     static NDArray silu(NDArray x) {
@@ -83,15 +52,13 @@ final class Ops {
 
     /**
      * Rounds every element to the nearest bfloat16 (ties to even) and returns it as float32, as the official
-     * {@code x.to(torch.bfloat16).float()}. Computed on the host: a BF16 NDArray aborts the CPU engine. The
-     * result is {@code x + stopGradient(round(x) - x)} when gradients are recorded (exact in float32: gradients pass
-     * straight through), else the rounded values.
+     * {@code x.to(torch.bfloat16).float()} — without a BF16 NDArray, which aborts the CPU engine.
      */
     static NDArray roundToBf16(NDArray x) {
         // Veltkamp split on the device: t = x (2^16 + 1); x_hi = t - (t - x) keeps the top 8 significand bits,
         // rounded to nearest even (identical to Half.toBFloat16Bits on 4M random values, ties included).
         // d x_hi / d x = 1 exactly, so the gradient passes straight through.
-        NDArray t = x.mul(scalar(x, 65537f));
+        NDArray t = x.mul(Functional.scalar(x, 65537f));
         return t.sub(t.sub(x));
     }
 }

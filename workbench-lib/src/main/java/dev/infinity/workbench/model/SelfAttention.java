@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.infinity.workbench.nn.Functional;
 import dev.infinity.workbench.nn.Linear;
 import dev.infinity.workbench.nn.Module;
 import dev.infinity.workbench.nn.Parameter;
@@ -51,11 +52,11 @@ public final class SelfAttention extends Module {
         Shape s = x.getShape();
         long b = s.get(0), l = s.get(1), c = s.get(2);
         NDArray bias = Ops.onManagerOf(x, qBias.array().concat(zeroKBias.array()).concat(vBias.array()));
-        NDArray qkv = Ops.linear(x, matQkv).add(bias).reshape(b, l, 3, heads, headDim).transpose(2, 0, 3, 1, 4);   // 3 B H l hd
+        NDArray qkv = matQkv.forward(x).add(bias).reshape(b, l, 3, heads, headDim).transpose(2, 0, 3, 1, 4);   // 3 B H l hd
         NDArray q = qkv.get(0), k = qkv.get(1), v = qkv.get(2);
         float scale = 1f;
         if (cosAttn) {
-            NDArray mul = Ops.onManagerOf(x, scaleMul.array().minimum(Ops.scalar(x, MAX_SCALE_MUL))).exp();        // 1 H 1 1
+            NDArray mul = Ops.onManagerOf(x, scaleMul.array().minimum(Functional.scalar(x, MAX_SCALE_MUL))).exp();        // 1 H 1 1
             q = q.normalize(2, -1, 1e-12).mul(mul);
             k = k.normalize(2, -1, 1e-12);
         } else {
@@ -82,12 +83,12 @@ public final class SelfAttention extends Module {
             long end = prefix + off + n;
             NDArray qs = q.get(":, :, {}:{}", off, off + n);
             NDArray scores = qs.matMul(k.get(":, :, :{}", end).transpose(0, 1, 3, 2));
-            if (scale != 1f) scores = scores.mul(Ops.scalar(x, scale));
+            if (scale != 1f) scores = scores.mul(Functional.scalar(x, scale));
             outs.add(scores.softmax(-1).matMul(v.get(":, :, :{}", end)));
             off += n;
         }
         if (off != l) throw new IllegalArgumentException("segments cover " + off + " tokens, x has " + l);
         NDArray o = (outs.size() == 1 ? outs.head() : NDArrays.concat(outs, 2)).transpose(0, 2, 1, 3).reshape(b, l, c);
-        return Ops.linear(o, proj);
+        return proj.forward(o);
     }
 }

@@ -16,11 +16,8 @@ public class Linear extends Module {
         this.bias = bias ? param("bias", manager.randomUniform(-bound, bound, new Shape(out))) : null;
     }
 
-    /** x (..., in) → (..., out). */
+    /** x (..., in) → (..., out), on x's manager. */
     public NDArray forward(NDArray x) {
-        NDArray wT = weight.array().transpose();
-        wT.attach(x.getManager()); // a per-call view: let it live in the caller's scope, not the model's manager
-        NDArray y = x.matMul(wT);
-        return bias == null ? y : y.add(bias.array());
+        return Functional.linear(x, weight.array(), bias == null ? null : bias.array());
     }
 }
