@@ -6,7 +6,7 @@ import dev.infinity.workbench.engine.Devices;
 import dev.infinity.workbench.infer.Generation;
 import dev.infinity.workbench.infer.GenerationOptions;
 import dev.infinity.workbench.infer.InfinityGenerator;
-import dev.infinity.workbench.infer.Tokenizers;
+import dev.infinity.workbench.tokenizer.VaeLoader;
 import dev.infinity.workbench.io.StateDict;
 import dev.infinity.workbench.model.Infinity;
 import dev.infinity.workbench.model.InfinityConfig;
@@ -59,7 +59,7 @@ final class GenerateCommand implements Command {
         }
         ScaleSchedule schedule = DynamicResolution.schedule(hDivW, pn);
         try (NDManager manager = NDManager.newBaseManager(Devices.resolve());
-             BsqVae vae = Tokenizers.load(Path.of(tokenizer));
+             BsqVae vae = VaeLoader.load(Path.of(tokenizer));
              TextEncoder text = openEncoder(Path.of(encoder), manager)) {
             StateDict sd = StateDict.load(Path.of(model));
             long modelBits = sd.get("word_embed.weight").shape()[1];

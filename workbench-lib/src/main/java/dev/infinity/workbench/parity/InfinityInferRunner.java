@@ -8,7 +8,7 @@ import dev.infinity.workbench.engine.Devices;
 import dev.infinity.workbench.infer.Generation;
 import dev.infinity.workbench.infer.GenerationOptions;
 import dev.infinity.workbench.infer.InfinityGenerator;
-import dev.infinity.workbench.infer.Tokenizers;
+import dev.infinity.workbench.tokenizer.VaeLoader;
 import dev.infinity.workbench.io.HostTensor;
 import dev.infinity.workbench.model.Infinity;
 import dev.infinity.workbench.text.TextCondition;
@@ -35,7 +35,7 @@ public final class InfinityInferRunner implements CaseRunner {
         if (layers.size() != 1) throw new UnsupportedOperationException("several cfg insertion layers are not supported");
         ScaleSchedule schedule = InfinityCases.schedule(g);
         try (NDManager manager = NDManager.newBaseManager(Devices.resolve());
-             BsqVae vae = Tokenizers.load(g.resolve(g.json().getAsJsonObject("weights").get("vae_file").getAsString()))) {
+             BsqVae vae = VaeLoader.load(g.resolve(g.json().getAsJsonObject("weights").get("vae_file").getAsString()))) {
             Infinity model = InfinityCases.model(g, manager);
             TextCondition text = InfinityCases.text(g, manager);
             List<NDArray> golden = new ArrayList<>();

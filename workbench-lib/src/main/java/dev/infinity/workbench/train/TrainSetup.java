@@ -2,7 +2,6 @@ package dev.infinity.workbench.train;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.infinity.workbench.infer.Tokenizers;
 import dev.infinity.workbench.model.InfinityConfig;
 import dev.infinity.workbench.tokenizer.BsqVae;
 import dev.infinity.workbench.tokenizer.TokenizerTrainer;
@@ -30,7 +29,7 @@ public final class TrainSetup {
             if (!Files.isRegularFile(w)) throw new IllegalArgumentException(path + ": no tokenizer.safetensors (a folder written by the tokenizer trainer)");
             vae = VaeLoader.load(w, TokenizerTrainer.savedConfig(path));
         } else if (Files.isRegularFile(path)) {
-            vae = Tokenizers.load(path);
+            vae = VaeLoader.load(path);
         } else {
             throw new IllegalArgumentException(path + ": tokenizer not found");
         }
