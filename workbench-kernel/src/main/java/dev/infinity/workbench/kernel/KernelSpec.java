@@ -41,8 +41,7 @@ public final class KernelSpec {
         spec.put("language", "java");
         spec.put("interrupt_mode", "message");
         // runtime settings of ./workbench (see README, Performance)
-        spec.put("env", Map.of("OMP_WAIT_POLICY", "PASSIVE",
-                "MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "1073741824"));
+        spec.put("env", Map.of("MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "1073741824"));
         Files.createDirectories(dir);
         Path file = dir.resolve("kernel.json");
         Files.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n");
