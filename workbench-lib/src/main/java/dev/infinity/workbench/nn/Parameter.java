@@ -26,9 +26,9 @@ public final class Parameter {
         }
         NDArray old = array;
         boolean grad = old.hasGradient();
-        NDArray fresh = values.toType(old.getDataType(), false);
+        // always a copy, moved to this parameter's manager: values stay with their owner
+        NDArray fresh = values.getDataType() == old.getDataType() ? values.duplicate() : values.toType(old.getDataType(), false);
         fresh.attach(old.getManager());
-        if (fresh == values) fresh = values.duplicate();
         array = fresh;
         if (grad) array.setRequiresGradient(true);
         old.close();

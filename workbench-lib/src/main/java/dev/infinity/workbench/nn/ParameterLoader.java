@@ -1,6 +1,7 @@
 package dev.infinity.workbench.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.infinity.workbench.io.HostTensor;
 import dev.infinity.workbench.io.StateDict;
@@ -66,7 +67,10 @@ public final class ParameterLoader {
         }
         for (Map.Entry<String, HostTensor> e : matched.entrySet()) {
             Parameter p = params.get(e.getKey());
-            try (NDArray values = e.getValue().toNDArray(p.array().getManager()).reshape(p.array().getShape())) {
+            // every temporary (the host copy, its reshape, a device copy) dies with the scope: one tensor at a time is
+            // held twice, never the whole model
+            try (NDManager scope = p.array().getManager().newSubManager()) {
+                NDArray values = e.getValue().toNDArray(scope).reshape(p.array().getShape());
                 p.set(values.toDevice(p.array().getDevice(), false));
             }
         }

@@ -78,8 +78,10 @@ public final class AdamW implements AutoCloseable {
                 if (weightDecay > 0 && p.getShape().dimension() >= 2) p.muli((float) (1 - lr * weightDecay));
                 NDArray mi = m.get(e.getKey()).muli(beta1).addi(g.mul(1 - beta1));
                 NDArray vi = v.get(e.getKey()).muli(beta2).addi(g.square().muli(1 - beta2));
-                NDArray denom = vi.div((float) bc2).sqrt().addi(eps);
-                p.subi(mi.div(denom).muli((float) (lr / bc1)));
+                // results of ops on the moments would join the moments' long-lived manager: move each to the step scope
+                NDArray vHat = inScope(vi.div((float) bc2), scope);
+                NDArray update = inScope(mi.div(vHat.sqrt().addi(eps)), scope);
+                p.subi(update.muli((float) (lr / bc1)));
                 g.set(new NDIndex("..."), 0f);
             }
         }
@@ -90,6 +92,11 @@ public final class AdamW implements AutoCloseable {
         try (NDManager scope = state.newSubManager()) {
             for (Parameter p : params.values()) grad(p, scope).set(new NDIndex("..."), 0f);
         }
+    }
+
+    private static NDArray inScope(NDArray temporary, NDManager scope) {
+        temporary.attach(scope);
+        return temporary;
     }
 
     private static NDArray grad(Parameter p, NDManager scope) {
