@@ -41,7 +41,8 @@ public final class ToyModelExperiment implements Experiment {
         ctx.part("tokenizer", () -> {
             VaeConfig config = VaeConfig.builder().baseChannels(spec.getInt("tok_base_channels", 32))
                     .chMult(spec.getInts("tok_ch_mult", 1, 2, 2, 2)).numResBlocks(spec.getInt("tok_res_blocks", 1))
-                    .patchSize(spec.getInt("tok_patch", 8)).codebookDim(spec.getInt("d", 16)).build();
+                    .patchSize(spec.getInt("tok_patch", 8)).codebookDim(spec.getInt("d", 16))
+                    .normGroups(spec.getInt("tok_norm_groups", 0)).build();
             TokenizerTrainer.Options o = new TokenizerTrainer.Options().steps(spec.getInt("tok_steps", 600))
                     .batchSize(spec.getInt("tok_batch", 8)).imageSize(imageSize).lr(spec.getDouble("tok_lr", 1e-3))
                     .minLr(spec.getDouble("tok_lr", 1e-3) * 0.1).warmupSteps(spec.getInt("tok_warmup", 20))

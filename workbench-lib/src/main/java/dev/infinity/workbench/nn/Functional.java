@@ -14,6 +14,11 @@ public final class Functional {
 
     private Functional() {}
 
+    /** True when nothing records gradients (outside a GradientCollector): in-place arithmetic on fresh temporaries is then safe. */
+    public static boolean inference() {
+        return !ai.djl.pytorch.jni.JniUtils.isGradMode();
+    }
+
     /** A float32 0-d constant on x's manager: lives as long as the activations, i.e. past backward. */
     public static NDArray scalar(NDArray like, float v) {
         return like.getManager().create(v);

@@ -39,7 +39,7 @@ public class GroupNorm extends Module {
         perChannel[1] = c;
         NDArray gamma = inScope(weight.array().reshape(perChannel), scope), beta = inScope(bias.array().reshape(perChannel), scope);
         // in place when nothing records gradients: saves two full-size temporaries (about 2x faster on CPU)
-        return ai.djl.pytorch.jni.JniUtils.isGradMode() ? y.mul(gamma).add(beta) : y.muli(gamma).addi(beta);
+        return Functional.inference() ? y.muli(gamma).addi(beta) : y.mul(gamma).add(beta);
     }
 
     /** Ops on a parameter attach to the model's manager; move such temporaries to the caller's scope. */

@@ -31,21 +31,21 @@ public class Decoder extends Module {
         int ch = cfg.baseChannels();
         int in = cfg.decoderMidChannels();
         convIn = child("conv_in.conv", new Conv2d(manager, cfg.codebookDim(), in, 3, 1, 1, true));
-        mid1 = child("mid.block_1", new ResnetBlock(manager, in, in));
-        midAttn = cfg.midAttention() ? child("mid.attn_1", new MidAttention(manager, in)) : null;
-        mid2 = child("mid.block_2", new ResnetBlock(manager, in, in));
+        mid1 = child("mid.block_1", new ResnetBlock(manager, in, in, cfg));
+        midAttn = cfg.midAttention() ? child("mid.attn_1", new MidAttention(manager, in, cfg)) : null;
+        mid2 = child("mid.block_2", new ResnetBlock(manager, in, in, cfg));
         for (int level = mult.length - 1; level >= 0; level--) {
             int out = ch * mult[level];
             List<ResnetBlock> levelBlocks = new ArrayList<>();
             for (int i = 0; i <= cfg.numResBlocks(); i++) {
-                levelBlocks.add(child("up." + level + ".block." + i, new ResnetBlock(manager, in, out)));
+                levelBlocks.add(child("up." + level + ".block." + i, new ResnetBlock(manager, in, out, cfg)));
                 in = out;
             }
             blocks.add(levelBlocks);
             boolean up = level >= 1 && level <= cfg.downsamplings();
             upsamples.add(up ? child("up." + level + ".upsample", new Upsample(manager, in)) : null);
         }
-        normOut = child("norm_out.norm", ResnetBlock.norm(manager, in));
+        normOut = child("norm_out.norm", ResnetBlock.norm(manager, in, cfg));
         convOut = child("conv_out.conv", new Conv2d(manager, in, cfg.imageChannels(), 3, 1, 1, true));
     }
 

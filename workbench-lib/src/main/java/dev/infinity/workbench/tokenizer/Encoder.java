@@ -37,16 +37,16 @@ public class Encoder extends Module {
             int out = ch * mult[level];
             List<ResnetBlock> levelBlocks = new ArrayList<>();
             for (int i = 0; i < cfg.numResBlocks(); i++) {
-                levelBlocks.add(child("down." + level + ".block." + i, new ResnetBlock(manager, in, out)));
+                levelBlocks.add(child("down." + level + ".block." + i, new ResnetBlock(manager, in, out, cfg)));
                 in = out;
             }
             blocks.add(levelBlocks);
             downsamples.add(level < cfg.downsamplings() ? child("down." + level + ".downsample", new Downsample(manager, in)) : null);
         }
-        mid1 = child("mid.block_1", new ResnetBlock(manager, in, in));
-        midAttn = cfg.midAttention() ? child("mid.attn_1", new MidAttention(manager, in)) : null;
-        mid2 = child("mid.block_2", new ResnetBlock(manager, in, in));
-        normOut = child("norm_out.norm", ResnetBlock.norm(manager, in));
+        mid1 = child("mid.block_1", new ResnetBlock(manager, in, in, cfg));
+        midAttn = cfg.midAttention() ? child("mid.attn_1", new MidAttention(manager, in, cfg)) : null;
+        mid2 = child("mid.block_2", new ResnetBlock(manager, in, in, cfg));
+        normOut = child("norm_out.norm", ResnetBlock.norm(manager, in, cfg));
         convOut = child("conv_out.conv", new Conv2d(manager, in, cfg.codebookDim(), 3, 1, 1, true));
     }
 

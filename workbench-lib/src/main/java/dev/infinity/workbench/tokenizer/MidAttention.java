@@ -18,9 +18,9 @@ public class MidAttention extends Module {
     private final Conv2d v;
     private final Conv2d projOut;
 
-    public MidAttention(NDManager manager, int channels) {
+    public MidAttention(NDManager manager, int channels, VaeConfig cfg) {
         super(manager);
-        norm = child("norm.norm", ResnetBlock.norm(manager, channels));
+        norm = child("norm.norm", ResnetBlock.norm(manager, channels, cfg));
         q = child("q.conv", new Conv2d(manager, channels, channels, 1, 1, 0, true));
         k = child("k.conv", new Conv2d(manager, channels, channels, 1, 1, 0, true));
         v = child("v.conv", new Conv2d(manager, channels, channels, 1, 1, 0, true));

@@ -26,7 +26,7 @@ public class PatchDiscriminator extends Module {
         for (int i = 0; i <= layers; i++) {
             int stride = i < layers ? 2 : 1;
             convs.add(child("main." + i + ".conv", new Conv2d(manager, in, out, 4, stride, 1, true)));
-            norms.add(i == 0 ? null : child("main." + i + ".norm", ResnetBlock.norm(manager, out)));
+            norms.add(i == 0 ? null : child("main." + i + ".norm", ResnetBlock.norm(manager, out, VaeConfig.groupsFor(out))));
             in = out;
             out = Math.min(out * 2, channels * 8);
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import dev.infinity.workbench.nn.Conv2d;
+import dev.infinity.workbench.nn.Functional;
 import dev.infinity.workbench.nn.GroupNorm;
 import dev.infinity.workbench.nn.Module;
 
@@ -20,11 +21,11 @@ public class ResnetBlock extends Module {
     private final Conv2d conv2;
     private final Conv2d ninShortcut; // null when in == out
 
-    public ResnetBlock(NDManager manager, int in, int out) {
+    public ResnetBlock(NDManager manager, int in, int out, VaeConfig cfg) {
         super(manager);
-        norm1 = child("norm1.norm", norm(manager, in));
+        norm1 = child("norm1.norm", norm(manager, in, cfg));
         conv1 = child("conv1.conv", new Conv2d(manager, in, out, 3, 1, 1, true));
-        norm2 = child("norm2.norm", norm(manager, out));
+        norm2 = child("norm2.norm", norm(manager, out, cfg));
         conv2 = child("conv2.conv", new Conv2d(manager, out, out, 3, 1, 1, true));
         ninShortcut = in == out ? null : child("nin_shortcut.conv", new Conv2d(manager, in, out, 1, 1, 0, true));
     }
@@ -40,19 +41,27 @@ public class ResnetBlock extends Module {
             x.tempAttach(scope);
             NDArray h = conv1.forward(swish(norm1.forward(x)));
             h = conv2.forward(swish(norm2.forward(h)));
-            NDArray out = (ninShortcut == null ? x : ninShortcut.forward(x)).add(h);
+            NDArray shortcut = ninShortcut == null ? x : ninShortcut.forward(x);
+            NDArray out = Functional.inference() ? h.addi(shortcut) : shortcut.add(h);
             out.attach(caller);
             return out;
         }
     }
 
-    /** The official {@code Normalize}: GroupNorm, eps 1e-6, 32 groups (or 24), affine. */
-    static GroupNorm norm(NDManager manager, int channels) {
-        return new GroupNorm(manager, VaeConfig.groupsFor(channels), channels, 1e-6f);
+    /** The official {@code Normalize}: GroupNorm, eps 1e-6, affine; groups from the config (officially 32, or 24). */
+    static GroupNorm norm(NDManager manager, int channels, VaeConfig cfg) {
+        return norm(manager, channels, cfg.groups(channels));
     }
 
-    /** swish(x) = x * sigmoid(x). */
+    static GroupNorm norm(NDManager manager, int channels, int groups) {
+        return new GroupNorm(manager, groups, channels, 1e-6f);
+    }
+
+    /**
+     * swish(x) = x * sigmoid(x). Without gradients the product overwrites the sigmoid's buffer: one full-size
+     * allocation instead of two (at 256x256 x 128 channels each is 32 MB the kernel must map and zero).
+     */
     static NDArray swish(NDArray x) {
-        return x.mul(Activation.sigmoid(x));
+        return Functional.inference() ? Activation.sigmoid(x).muli(x) : x.mul(Activation.sigmoid(x));
     }
 }

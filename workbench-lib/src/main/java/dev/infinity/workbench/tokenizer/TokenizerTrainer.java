@@ -125,7 +125,10 @@ public final class TokenizerTrainer {
             int start = resume(vae, adam, disc, discAdam);
             if (start == 0) {
                 initialPsnr = heldOutPsnr(vae, data, schedule);
-                if (opt.progress != null) opt.progress.printf(Locale.ROOT, "held-out PSNR before training %.2f dB%n", initialPsnr);
+                if (opt.progress != null) {
+                    opt.progress.printf(Locale.ROOT, "held-out PSNR before training %.2f dB (each image replaced by its mean colour: %.2f dB)%n",
+                            initialPsnr, meanColourPsnr(data, opt.imageSize));
+                }
             }
             long t0 = System.nanoTime();
             for (int step = start + 1; step <= opt.steps; step++) {
@@ -216,6 +219,30 @@ public final class TokenizerTrainer {
             }
         }
         return total / n;
+    }
+
+    /**
+     * The floor a tokenizer must beat: mean PSNR (dB, images in [0, 1]) of the held-out images against each image's
+     * own mean colour (a constant image per channel).
+     */
+    public static double meanColourPsnr(TrainingImages data, int size) {
+        int plane = size * size;
+        double total = 0;
+        for (int i = 0; i < data.heldOutCount(); i++) {
+            float[] x = data.heldOut(i, size);                 // (3, size, size) in [-1, 1]
+            double se = 0;
+            for (int c = 0; c < x.length / plane; c++) {
+                double mean = 0;
+                for (int p = 0; p < plane; p++) mean += x[c * plane + p];
+                mean /= plane;
+                for (int p = 0; p < plane; p++) {
+                    double d = (x[c * plane + p] - mean) / 2;  // [-1, 1] → [0, 1]
+                    se += d * d;
+                }
+            }
+            total += 10 * Math.log10(1 / Math.max(se / x.length, 1e-12));
+        }
+        return total / data.heldOutCount();
     }
 
     private void progress(StepMetrics m, int start, long t0) {

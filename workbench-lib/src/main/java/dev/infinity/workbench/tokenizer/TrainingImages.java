@@ -10,12 +10,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /** A deterministic source of square training images: image {@code i} is always the same picture. */
 public interface TrainingImages {
+    /** Memory a {@link #folder} source may fill with decoded images. */
+    long CACHE_BYTES = 256L << 20;
+
     /** Image {@code index} as (3, size, size) planes in [-1, 1]. */
     float[] image(long index, int size);
 
@@ -33,7 +39,11 @@ public interface TrainingImages {
         };
     }
 
-    /** Every .png/.jpg/.jpeg/.bmp/.gif in {@code dir} (sorted); the last ones (5 %, 1..16) are held out. */
+    /**
+     * Every .png/.jpg/.jpeg/.bmp/.gif in {@code dir} (sorted); the last ones (5 %, 1..16) are held out. Decoded and
+     * resized images are kept in memory while they fit in {@link #CACHE_BYTES} (1000 toy images at 64x64 take 49 MB),
+     * so every epoch after the first skips PNG decoding and Lanczos resizing (about 20 % of a 64x64 training step).
+     */
     static TrainingImages folder(Path dir) {
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
@@ -44,9 +54,19 @@ public interface TrainingImages {
         if (files.size() < 2) throw new IllegalArgumentException(dir + ": need at least 2 images (png/jpg/bmp/gif), found " + files.size());
         int held = Math.max(1, Math.min(16, files.size() / 20));
         List<Path> train = files.subList(0, files.size() - held), test = files.subList(files.size() - held, files.size());
+        Map<String, float[]> cache = new ConcurrentHashMap<>();
+        AtomicLong cached = new AtomicLong();
+        java.util.function.BiFunction<Path, Integer, float[]> load = (file, size) -> {
+            String key = size + ":" + file;
+            float[] hit = cache.get(key);
+            if (hit != null) return hit.clone();
+            float[] img = read(file, size);
+            if (cached.addAndGet(4L * img.length) <= CACHE_BYTES) cache.put(key, img.clone());
+            return img;
+        };
         return new TrainingImages() {
-            @Override public float[] image(long index, int size) { return read(train.get((int) Math.floorMod(index, (long) train.size())), size); }
-            @Override public float[] heldOut(int index, int size) { return read(test.get(index % test.size()), size); }
+            @Override public float[] image(long index, int size) { return load.apply(train.get((int) Math.floorMod(index, (long) train.size())), size); }
+            @Override public float[] heldOut(int index, int size) { return load.apply(test.get(index % test.size()), size); }
             @Override public int heldOutCount() { return test.size(); }
         };
     }

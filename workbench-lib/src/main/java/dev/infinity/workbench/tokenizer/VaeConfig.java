@@ -22,7 +22,8 @@ public record VaeConfig(
         int imageChannels,
         float entropyLossWeight,   // entropy_loss_weight
         float commitmentLossWeight,// commitment_loss_weight
-        float diversityGamma) {    // diversity_gamma
+        float diversityGamma,      // diversity_gamma
+        int normGroups) {          // GroupNorm groups; 0 = the official rule (groupsFor). Not an official argument.
 
     public VaeConfig {
         encoderChMult = encoderChMult.clone();
@@ -37,8 +38,23 @@ public record VaeConfig(
                 throw new IllegalArgumentException("VaeConfig: patch size " + patchSize + " needs " + (downs + 1)
                         + " levels (ch_mult entries), got " + Arrays.toString(mult));
             }
-            for (int m : mult) groupsFor((long) baseChannels * m);
+            for (int m : mult) groups((long) baseChannels * m, normGroups);
         }
+    }
+
+    /**
+     * GroupNorm groups for a layer of C channels: {@code normGroups} when set, else the official {@link #groupsFor}.
+     * With 32 channels the official rule gives one channel per group, which normalises every feature map on its own
+     * and erases flat colour; small tokenizers trained from scratch learn markedly faster with fewer groups.
+     */
+    public int groups(long channels) { return groups(channels, normGroups); }
+
+    private static int groups(long channels, int normGroups) {
+        if (normGroups == 0) return groupsFor(channels);
+        if (normGroups < 0 || channels % normGroups != 0) {
+            throw new IllegalArgumentException("VaeConfig: " + channels + " channels do not split into norm_groups = " + normGroups);
+        }
+        return normGroups;
     }
 
     @Override public int[] encoderChMult() { return encoderChMult.clone(); }
@@ -131,6 +147,7 @@ public record VaeConfig(
                 .entropyLossWeight(a.has("entropy_loss_weight") ? a.get("entropy_loss_weight").getAsFloat() : 0.1f)
                 .commitmentLossWeight(a.has("commitment_loss_weight") ? a.get("commitment_loss_weight").getAsFloat() : 0.25f)
                 .diversityGamma(a.has("diversity_gamma") ? a.get("diversity_gamma").getAsFloat() : 1f)
+                .normGroups(a.has("norm_groups") ? a.get("norm_groups").getAsInt() : 0)
                 .build();
     }
 
@@ -148,6 +165,7 @@ public record VaeConfig(
         a.addProperty("entropy_loss_weight", entropyLossWeight);
         a.addProperty("commitment_loss_weight", commitmentLossWeight);
         a.addProperty("diversity_gamma", diversityGamma);
+        if (normGroups != 0) a.addProperty("norm_groups", normGroups);   // ours: absent from official configs
         return a;
     }
 
@@ -167,16 +185,16 @@ public record VaeConfig(
         return new Builder().baseChannels(baseChannels).encoderChMult(encoderChMult).decoderChMult(decoderChMult)
                 .numResBlocks(numResBlocks).codebookDim(codebookDim).patchSize(patchSize).midAttention(midAttention)
                 .imageChannels(imageChannels).entropyLossWeight(entropyLossWeight).commitmentLossWeight(commitmentLossWeight)
-                .diversityGamma(diversityGamma);
+                .diversityGamma(diversityGamma).normGroups(normGroups);
     }
 
     public static Builder builder() { return new Builder(); }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "VaeConfig(base=%d, enc=%s, dec=%s, res=%d, d=%d, patch=%d%s)", baseChannels,
+        return String.format(Locale.ROOT, "VaeConfig(base=%d, enc=%s, dec=%s, res=%d, d=%d, patch=%d%s%s)", baseChannels,
                 Arrays.toString(encoderChMult), Arrays.toString(decoderChMult), numResBlocks, codebookDim, patchSize,
-                midAttention ? ", mid-attention" : "");
+                midAttention ? ", mid-attention" : "", normGroups != 0 ? ", norm_groups=" + normGroups : "");
     }
 
     @Override
@@ -185,7 +203,7 @@ public record VaeConfig(
                 && Arrays.equals(decoderChMult, c.decoderChMult) && numResBlocks == c.numResBlocks && codebookDim == c.codebookDim
                 && patchSize == c.patchSize && midAttention == c.midAttention && imageChannels == c.imageChannels
                 && entropyLossWeight == c.entropyLossWeight && commitmentLossWeight == c.commitmentLossWeight
-                && diversityGamma == c.diversityGamma;
+                && diversityGamma == c.diversityGamma && normGroups == c.normGroups;
     }
 
     @Override
@@ -204,6 +222,7 @@ public record VaeConfig(
         private float entropyLossWeight = 0.1f;
         private float commitmentLossWeight = 0.25f;
         private float diversityGamma = 1f;
+        private int normGroups;
 
         public Builder baseChannels(int v) { baseChannels = v; return this; }
         public Builder encoderChMult(int... v) { encoderChMult = v.clone(); return this; }
@@ -218,10 +237,12 @@ public record VaeConfig(
         public Builder entropyLossWeight(float v) { entropyLossWeight = v; return this; }
         public Builder commitmentLossWeight(float v) { commitmentLossWeight = v; return this; }
         public Builder diversityGamma(float v) { diversityGamma = v; return this; }
+        /** GroupNorm groups of every layer (0: the official 32-or-24 rule). */
+        public Builder normGroups(int v) { normGroups = v; return this; }
 
         public VaeConfig build() {
             return new VaeConfig(baseChannels, encoderChMult, decoderChMult, numResBlocks, codebookDim, patchSize, midAttention,
-                    imageChannels, entropyLossWeight, commitmentLossWeight, diversityGamma);
+                    imageChannels, entropyLossWeight, commitmentLossWeight, diversityGamma, normGroups);
         }
     }
 }

@@ -91,8 +91,14 @@ public final class VaeLoader {
     /**
      * Loads a BSQ-VAE checkpoint (wrapped or unwrapped key names) without being told its architecture: base width,
      * channel multipliers, residual blocks, codebook width, patch size and mid attention come from the tensor shapes.
+     * A {@code tokenizer.json} next to the file (written by the trainer and the toy bundle) wins: it also carries
+     * settings that no shape reveals ({@code norm_groups}).
      */
     public static BsqVae load(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && java.nio.file.Files.isRegularFile(parent.resolve("tokenizer.json"))) {
+            return load(file, TokenizerTrainer.savedConfig(parent));
+        }
         return load(file, configFromWeights(StateDict.load(file)));
     }
 

@@ -54,6 +54,17 @@ class TokenizerTrainerTest {
         }
     }
 
+    /** The mean-colour floor by hand: one channel alternates 0 and 1 (MSE 1/4 there), two are constant: MSE 1/12. */
+    @Test
+    void meanColourPsnrIsTheConstantImageBaseline() {
+        TrainingImages one = new TrainingImages() {
+            @Override public float[] image(long index, int size) { throw new AssertionError("training images are not read"); }
+            @Override public float[] heldOut(int index, int size) { return new float[] {-1, 1, -1, 1, 0.5f, 0.5f, 0.5f, 0.5f, -1, -1, -1, -1}; }
+            @Override public int heldOutCount() { return 3; }
+        };
+        assertEquals(10 * Math.log10(12), TokenizerTrainer.meanColourPsnr(one, 2), 1e-9);
+    }
+
     /** Every released codebook width trains a step; the saved tokenizer reloads and encodes to the same bits, which decode to the quantized latent. */
     @Test
     void everyCodebookWidthTrainsAndRoundTrips(@TempDir Path root) throws Exception {

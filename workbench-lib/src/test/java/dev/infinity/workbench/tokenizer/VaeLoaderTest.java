@@ -76,4 +76,41 @@ class VaeLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> VaeConfig.builder().baseChannels(40).build()); // GroupNorm needs C % 32 or 24
         assertThrows(IllegalArgumentException.class, () -> VaeConfig.builder().chMult(1, 2, 4, 4).build()); // patch 16 needs 5 levels
     }
+
+    /** norm_groups overrides the official 32-or-24 rule in every GroupNorm and survives the saved tokenizer.json. */
+    @Test
+    void normGroupsReachEveryGroupNormAndRoundTrip(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        VaeConfig eight = VaeConfig.tiny().toBuilder().normGroups(8).build();
+        assertEquals(32, VaeConfig.tiny().groups(64));
+        assertEquals(8, eight.groups(64));
+        assertEquals(eight, VaeConfig.fromOfficialArgs(eight.toOfficialArgs()));
+        assertTrue(!VaeConfig.tiny().toOfficialArgs().has("norm_groups"), "official configs stay official");
+        // same weights, different grouping: the encoder output changes; 32 groups is the official rule at 32/64 channels
+        try (BsqVae official = new BsqVae(VaeConfig.tiny()); BsqVae grouped8 = new BsqVae(eight);
+             BsqVae grouped32 = new BsqVae(VaeConfig.tiny().toBuilder().normGroups(32).build());
+             NDManager m = NDManager.newBaseManager()) {
+            for (BsqVae other : List.of(grouped8, grouped32)) {
+                other.namedParameters().forEach((name, p) -> p.set(official.namedParameters().get(name).array()));
+            }
+            ai.djl.ndarray.NDArray x = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(1, 3, 32, 32));
+            float[] a = official.encoder.forward(x).toFloatArray();
+            assertArrayEquals(a, grouped32.encoder.forward(x).toFloatArray(), 0f);
+            float[] b = grouped8.encoder.forward(x).toFloatArray();
+            double diff = 0;
+            for (int i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - b[i]));
+            assertTrue(diff > 1e-3, "8 groups must normalise differently, max diff " + diff);
+        }
+        // a weights file with the trainer's tokenizer.json beside it loads with that config (shapes cannot show norm_groups)
+        try (BsqVae vae = new BsqVae(eight)) {
+            Map<String, HostTensor> tensors = new LinkedHashMap<>();
+            vae.namedParameters().forEach((k, p) -> tensors.put(k, HostTensor.of(p.array())));
+            dev.infinity.workbench.io.SafeTensors.write(dir.resolve("tokenizer.safetensors"), tensors, Map.of());
+            Files.writeString(dir.resolve("tokenizer.json"), eight.toOfficialArgs().toString());
+            try (BsqVae back = VaeLoader.load(dir.resolve("tokenizer.safetensors"))) {
+                assertEquals(eight, back.config());
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VaeConfig.tiny().toBuilder().normGroups(5).build());
+        assertTrue(e.getMessage().contains("norm_groups = 5"), e.getMessage());
+    }
 }
