@@ -22,13 +22,17 @@ public final class GenerationBenchmark {
      * sensitive to other processes than wall time).
      */
     public record Result(String name, long parameters, double transformerSeconds, double transformerCpuSeconds, double decodeSeconds,
-                         double decodeCpuSeconds, double[] scaleSeconds, double gflopsPerImage, int runs) {
+                         double decodeCpuSeconds, double[] scaleSeconds, double gflopsPerImage, double teacherForcedSeconds, int runs) {
         public double gflopsPerSecond() { return gflopsPerImage / transformerSeconds; }
+
+        /** Sampling time over one teacher-forced forward of the same tokens (the KV cache's target is below 1.3). */
+        public double samplingOverForward() { return transformerSeconds / teacherForcedSeconds; }
     }
 
     /**
      * One configuration: {@code warmup} untimed and {@code runs} timed generations of B prompts of {@code promptTokens}
-     * tokens (transformer only), then as many timed decodes of the last result when {@code vae} is given.
+     * tokens (transformer only), then as many timed decodes of the last result when {@code vae} is given, and as many
+     * timed teacher-forced forwards of the whole sequence at the batch the sampler runs (doubled by guidance).
      */
     public static Result run(NDManager manager, String name, InfinityConfig config, BsqVae vae, ScaleSchedule schedule, GenerationOptions options,
                              int batch, int promptTokens, int warmup, int runs) {
@@ -59,8 +63,35 @@ public final class GenerationBenchmark {
                 for (int s = 0; s < perScale.length; s++) perScale[s] += g.scaleSeconds()[s] / runs;
             }
         }
+        double forward = options.kvCache() ? teacherForcedSeconds(manager, model, schedule, guided(options) ? 2 * batch : batch, features, promptTokens, warmup, runs) : Double.NaN;
         return new Result(name, config.parameterCount(), t / runs, tCpu / runs, d / runs, dCpu / runs, perScale,
-                flops(config, schedule, options, batch, promptTokens) / 1e9, runs);
+                flops(config, schedule, options, batch, promptTokens) / 1e9, forward, runs);
+    }
+
+    /** Mean wall seconds of the training-path forward over every token of the schedule, logits read back. */
+    private static double teacherForcedSeconds(NDManager manager, Infinity model, ScaleSchedule schedule, int rows, NDArray features,
+                                               int promptTokens, int warmup, int runs) {
+        int[] lens = new int[rows];
+        java.util.Arrays.fill(lens, promptTokens);
+        double total = 0;
+        for (int i = 0; i < warmup + runs; i++) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray x = scope.randomNormal(new Shape(rows, schedule.tokens() - 1, model.config().codebookDim()));
+                NDArray prompt = features.get("0:{}", promptTokens);
+                prompt.attach(scope);
+                NDArray packed = prompt.tile(0, rows);                     // (rows * promptTokens, text channels)
+                TextCondition tc = TextCondition.of(packed, lens);
+                long t0 = System.nanoTime();
+                model.forward(tc, x, schedule).toFloatArray();
+                if (i >= warmup) total += (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return total / runs;
+    }
+
+    private static boolean guided(GenerationOptions o) {
+        for (double v : o.cfg()) if (v != 1) return true;
+        return false;
     }
 
     /** CPU time of the whole process (all native threads). */
@@ -71,9 +102,7 @@ public final class GenerationBenchmark {
 
     /** Transformer FLOPs of one generation (CFG doubles the batch; without cache every scale recomputes its prefix). */
     public static double flops(InfinityConfig c, ScaleSchedule schedule, GenerationOptions o, int batch, int promptTokens) {
-        boolean guided = false;
-        for (double v : o.cfg()) guided |= v != 1;
-        int b = guided ? 2 * batch : batch;
+        int b = guided(o) ? 2 * batch : batch;
         double total = 0;
         for (int s = 0; s < schedule.size(); s++) {
             long end = schedule.tokensBefore(s + 1);
