@@ -1,6 +1,8 @@
 package dev.infinity.workbench.infer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.infinity.workbench.model.Infinity;
@@ -79,8 +81,9 @@ public final class GenerationBenchmark {
                 NDArray x = scope.randomNormal(new Shape(rows, schedule.tokens() - 1, model.config().codebookDim()));
                 NDArray prompt = features.get("0:{}", promptTokens);
                 prompt.attach(scope);
-                NDArray packed = prompt.tile(0, rows);                     // (rows * promptTokens, text channels)
-                TextCondition tc = TextCondition.of(packed, lens);
+                NDList copies = new NDList();
+                for (int r = 0; r < rows; r++) copies.add(prompt);
+                TextCondition tc = TextCondition.of(NDArrays.concat(copies, 0), lens);   // (rows * promptTokens, channels)
                 long t0 = System.nanoTime();
                 model.forward(tc, x, schedule).toFloatArray();
                 if (i >= warmup) total += (System.nanoTime() - t0) / 1e9;
