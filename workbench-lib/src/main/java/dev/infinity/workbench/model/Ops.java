@@ -16,8 +16,7 @@ final class Ops {
 
     /** Moves a temporary derived from parameters only onto the manager of the activations it is used with. */
     static NDArray onManagerOf(NDArray like, NDArray temp) {
-        temp.attach(like.getManager());
-        return temp;
+        return Functional.inScope(temp, like.getManager());
     }
 
     /** Ones and zeros (C) per device, the identity affine of {@link #layerNorm(NDArray, float)}; never freed. */

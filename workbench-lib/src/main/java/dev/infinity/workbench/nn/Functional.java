@@ -1,6 +1,7 @@
 package dev.infinity.workbench.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -17,6 +18,15 @@ public final class Functional {
     /** True when nothing records gradients (outside a GradientCollector): in-place arithmetic on fresh temporaries is then safe. */
     public static boolean inference() {
         return !ai.djl.pytorch.jni.JniUtils.isGradMode();
+    }
+
+    /**
+     * Moves a temporary to {@code scope} and returns it. DJL attaches an op's result to its first input's manager;
+     * results computed from long-lived arrays (parameters, optimiser moments) must be moved or they live as long.
+     */
+    public static NDArray inScope(NDArray temporary, NDManager scope) {
+        temporary.attach(scope);
+        return temporary;
     }
 
     /** A float32 0-d constant on x's manager: lives as long as the activations, i.e. past backward. */

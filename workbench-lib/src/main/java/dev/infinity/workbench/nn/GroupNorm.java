@@ -37,14 +37,9 @@ public class GroupNorm extends Module {
         long[] perChannel = new long[shape.dimension()];
         java.util.Arrays.fill(perChannel, 1);
         perChannel[1] = c;
-        NDArray gamma = inScope(weight.array().reshape(perChannel), scope), beta = inScope(bias.array().reshape(perChannel), scope);
+        NDArray gamma = Functional.inScope(weight.array().reshape(perChannel), scope), beta = Functional.inScope(bias.array().reshape(perChannel), scope);
         // in place when nothing records gradients: saves two full-size temporaries (about 2x faster on CPU)
         return Functional.inference() ? y.muli(gamma).addi(beta) : y.mul(gamma).add(beta);
     }
 
-    /** Ops on a parameter attach to the model's manager; move such temporaries to the caller's scope. */
-    static NDArray inScope(NDArray temporary, NDManager scope) {
-        temporary.attach(scope);
-        return temporary;
-    }
 }

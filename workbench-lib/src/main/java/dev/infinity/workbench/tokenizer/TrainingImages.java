@@ -61,8 +61,9 @@ public interface TrainingImages {
             float[] hit = cache.get(key);
             if (hit != null) return hit.clone();
             float[] img = read(file, size);
-            if (cached.addAndGet(4L * img.length) <= CACHE_BYTES) cache.put(key, img.clone());
-            return img;
+            if (cached.addAndGet(4L * img.length) > CACHE_BYTES) return img;
+            cache.put(key, img);
+            return img.clone();                      // callers own what they get; the cached copy stays intact
         };
         return new TrainingImages() {
             @Override public float[] image(long index, int size) { return load.apply(train.get((int) Math.floorMod(index, (long) train.size())), size); }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.infinity.workbench.io.HostTensor;
+import dev.infinity.workbench.nn.Functional;
 import dev.infinity.workbench.nn.Parameter;
 
 import java.util.LinkedHashMap;
@@ -79,8 +80,8 @@ public final class AdamW implements AutoCloseable {
                 NDArray mi = m.get(e.getKey()).muli(beta1).addi(g.mul(1 - beta1));
                 NDArray vi = v.get(e.getKey()).muli(beta2).addi(g.square().muli(1 - beta2));
                 // results of ops on the moments would join the moments' long-lived manager: move each to the step scope
-                NDArray vHat = inScope(vi.div((float) bc2), scope);
-                NDArray update = inScope(mi.div(vHat.sqrt().addi(eps)), scope);
+                NDArray vHat = Functional.inScope(vi.div((float) bc2), scope);
+                NDArray update = Functional.inScope(mi.div(vHat.sqrt().addi(eps)), scope);
                 p.subi(update.muli((float) (lr / bc1)));
                 g.set(new NDIndex("..."), 0f);
             }
@@ -92,11 +93,6 @@ public final class AdamW implements AutoCloseable {
         try (NDManager scope = state.newSubManager()) {
             for (Parameter p : params.values()) grad(p, scope).set(new NDIndex("..."), 0f);
         }
-    }
-
-    private static NDArray inScope(NDArray temporary, NDManager scope) {
-        temporary.attach(scope);
-        return temporary;
     }
 
     private static NDArray grad(Parameter p, NDManager scope) {
