@@ -23,7 +23,7 @@ public final class GenerateBench implements Benchmark {
     public String summary() {
         return "image generation with random weights: s/image split transformer / VAE decode, per-scale latency, KV cache on vs off, "
                 + "GFLOP/s vs fp32 matmul peak; --configs toy-bench,small-bench --tokenizer tiny --pn 0.06M --h-div-w 1.0 --batch 1 "
-                + "--prompt-tokens 8 --cfg 3 --top-k 900 --top-p 0.97 --warmup 1 --runs 3 --no-cache-runs 1 --device auto";
+                + "--prompt-tokens 8 --cfg 3 --top-k 900 --top-p 0.97 --warmup 1 --runs 7 --no-cache-runs 1 --device auto";
     }
 
     @Override
@@ -33,7 +33,7 @@ public final class GenerateBench implements Benchmark {
         String pn = args.get("pn", "0.06M");
         double hDivW = args.getDouble("h-div-w", 1.0);
         int batch = args.getInt("batch", 1), tokens = args.getInt("prompt-tokens", 8);
-        int warmup = args.getInt("warmup", 1), runs = args.getInt("runs", 3), noCacheRuns = args.getInt("no-cache-runs", 1);
+        int warmup = args.getInt("warmup", 1), runs = args.getInt("runs", 7), noCacheRuns = args.getInt("no-cache-runs", 1);
         double cfg = args.getDouble("cfg", 3), topP = args.getDouble("top-p", 0.97);
         int topK = args.getInt("top-k", 900);
         String device = args.get("device", "auto");
@@ -69,7 +69,7 @@ public final class GenerateBench implements Benchmark {
     private static void print(GenerationBenchmark.Result r, String mode, double peak, int runs) {
         StringJoiner scales = new StringJoiner(" ");
         for (double s : r.scaleSeconds()) scales.add(String.format(Locale.ROOT, "%.3f", s));
-        System.out.printf(Locale.ROOT, "  %-12s %s (%.1fM params): transformer %.3f s/image (mean of %d; process CPU %.2f s), "
+        System.out.printf(Locale.ROOT, "  %-12s %s (%.1fM params): transformer %.3f s/image (median of %d; process CPU %.2f s), "
                         + "%.1f GFLOP/image, %.1f GFLOP/s = %.0f%% of peak; per scale [%s] s%n",
                 r.name(), mode, r.parameters() / 1e6, r.transformerSeconds(), runs, r.transformerCpuSeconds(), r.gflopsPerImage(),
                 r.gflopsPerSecond(), 100 * r.gflopsPerSecond() / peak, scales);

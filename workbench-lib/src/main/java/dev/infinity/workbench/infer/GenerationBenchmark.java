@@ -19,9 +19,9 @@ public final class GenerationBenchmark {
     private GenerationBenchmark() {}
 
     /**
-     * Mean timings over the timed runs: wall seconds of the transformer (sampling and next-scale inputs included) and
-     * of the tokenizer decode, per-scale wall seconds, and process CPU seconds of each (all native threads; less
-     * sensitive to other processes than wall time).
+     * Median timings over the timed runs (medians resist the other tenants of a shared machine better than means):
+     * wall seconds of the transformer (sampling and next-scale inputs included) and of the tokenizer decode, per-scale
+     * wall seconds, and process CPU seconds of each (all native threads).
      */
     public record Result(String name, long parameters, double transformerSeconds, double transformerCpuSeconds, double decodeSeconds,
                          double decodeCpuSeconds, double[] scaleSeconds, double gflopsPerImage, double teacherForcedSeconds, int runs) {
@@ -33,8 +33,9 @@ public final class GenerationBenchmark {
 
     /**
      * One configuration: {@code warmup} untimed and {@code runs} timed generations of B prompts of {@code promptTokens}
-     * tokens (transformer only), then as many timed decodes of the last result when {@code vae} is given, and as many
-     * timed teacher-forced forwards of the whole sequence at the batch the sampler runs (doubled by guidance).
+     * tokens; after each, a decode of its result when {@code vae} is given and, with the KV cache, one teacher-forced
+     * forward of the whole sequence at the batch the sampler runs (doubled by guidance). Interleaving keeps the
+     * sampling / forward ratio fair when the machine's speed drifts.
      */
     public static Result run(NDManager manager, String name, InfinityConfig config, BsqVae vae, ScaleSchedule schedule, GenerationOptions options,
                              int batch, int promptTokens, int warmup, int runs) {
@@ -45,51 +46,61 @@ public final class GenerationBenchmark {
         java.util.Arrays.fill(lens, promptTokens);
         NDArray features = manager.randomNormal(new Shape((long) batch * promptTokens, config.textChannels()));
         TextCondition text = TextCondition.of(features, lens);
-        double t = 0, d = 0, tCpu = 0, dCpu = 0;
-        double[] perScale = new double[schedule.size()];
+        int rows = guided(options) ? 2 * batch : batch;
+        double[] t = new double[runs], tCpu = new double[runs], d = new double[runs], dCpu = new double[runs], forward = new double[runs];
+        double[][] perScale = new double[schedule.size()][runs];
         for (int i = 0; i < warmup + runs; i++) {
+            int r = i - warmup;
             long cpu0 = processCpuNanos();
             try (Generation g = gen.generate(text, schedule, options.toBuilder().seed(i).decode(false).build())) {
                 long cpu1 = processCpuNanos();
                 if (vae != null) {
                     long w0 = System.nanoTime();
                     vae.decode(g.summedCodes()).close();
-                    if (i >= warmup) {
-                        d += (System.nanoTime() - w0) / 1e9;
-                        dCpu += (processCpuNanos() - cpu1) / 1e9;
+                    if (r >= 0) {
+                        d[r] = (System.nanoTime() - w0) / 1e9;
+                        dCpu[r] = (processCpuNanos() - cpu1) / 1e9;
                     }
                 }
-                if (i < warmup) continue;
-                t += g.transformerSeconds();
-                tCpu += (cpu1 - cpu0) / 1e9;
-                for (int s = 0; s < perScale.length; s++) perScale[s] += g.scaleSeconds()[s] / runs;
+                if (r >= 0) {
+                    t[r] = g.transformerSeconds();
+                    tCpu[r] = (cpu1 - cpu0) / 1e9;
+                    for (int s = 0; s < perScale.length; s++) perScale[s][r] = g.scaleSeconds()[s];
+                }
+            }
+            if (options.kvCache()) {
+                double f = teacherForcedSeconds(manager, model, schedule, rows, features, promptTokens);
+                if (r >= 0) forward[r] = f;
             }
         }
-        double forward = options.kvCache() ? teacherForcedSeconds(manager, model, schedule, guided(options) ? 2 * batch : batch, features, promptTokens, warmup, runs) : Double.NaN;
-        return new Result(name, config.parameterCount(), t / runs, tCpu / runs, d / runs, dCpu / runs, perScale,
-                flops(config, schedule, options, batch, promptTokens) / 1e9, forward, runs);
+        double[] scales = new double[perScale.length];
+        for (int s = 0; s < scales.length; s++) scales[s] = median(perScale[s]);
+        return new Result(name, config.parameterCount(), median(t), median(tCpu), median(d), median(dCpu), scales,
+                flops(config, schedule, options, batch, promptTokens) / 1e9, options.kvCache() ? median(forward) : Double.NaN, runs);
     }
 
-    /** Mean wall seconds of the training-path forward over every token of the schedule, logits read back. */
-    private static double teacherForcedSeconds(NDManager manager, Infinity model, ScaleSchedule schedule, int rows, NDArray features,
-                                               int promptTokens, int warmup, int runs) {
+    static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** Wall seconds of one training-path forward over every token of the schedule, logits read back. */
+    private static double teacherForcedSeconds(NDManager manager, Infinity model, ScaleSchedule schedule, int rows, NDArray features, int promptTokens) {
         int[] lens = new int[rows];
         java.util.Arrays.fill(lens, promptTokens);
-        double total = 0;
-        for (int i = 0; i < warmup + runs; i++) {
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray x = scope.randomNormal(new Shape(rows, schedule.tokens() - 1, model.config().codebookDim()));
-                NDArray prompt = features.get("0:{}", promptTokens);
-                prompt.attach(scope);
-                NDList copies = new NDList();
-                for (int r = 0; r < rows; r++) copies.add(prompt);
-                TextCondition tc = TextCondition.of(NDArrays.concat(copies, 0), lens);   // (rows * promptTokens, channels)
-                long t0 = System.nanoTime();
-                model.forward(tc, x, schedule).toFloatArray();
-                if (i >= warmup) total += (System.nanoTime() - t0) / 1e9;
-            }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.randomNormal(new Shape(rows, schedule.tokens() - 1, model.config().codebookDim()));
+            NDArray prompt = features.get("0:{}", promptTokens);
+            prompt.attach(scope);
+            NDList copies = new NDList();
+            for (int r = 0; r < rows; r++) copies.add(prompt);
+            TextCondition tc = TextCondition.of(NDArrays.concat(copies, 0), lens);   // (rows * promptTokens, channels)
+            long t0 = System.nanoTime();
+            model.forward(tc, x, schedule).toFloatArray();
+            return (System.nanoTime() - t0) / 1e9;
         }
-        return total / runs;
     }
 
     private static boolean guided(GenerationOptions o) {

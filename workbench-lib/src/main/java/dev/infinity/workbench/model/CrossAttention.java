@@ -10,6 +10,9 @@ import dev.infinity.workbench.nn.Linear;
 import dev.infinity.workbench.nn.Module;
 import dev.infinity.workbench.nn.Parameter;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Attention from image tokens (or one learned query, for the attentive text pooling) to the packed text tokens
  * of each prompt (official {@code CrossAttention}). Every batch element b attends only to its own tokens
@@ -43,25 +46,52 @@ public final class CrossAttention extends Module {
         proj = child("proj", new Linear(manager, embedDim, embedDim, true));
     }
 
-    /** Keys and values of the text (N, kvDim) → (N, 2, H, hd), rounded to bf16; reusable across scales. */
-    NDArray textKv(NDArray text) {
-        long n = text.getShape().get(0);
-        NDArray bias = Ops.onManagerOf(text, zeroKBias.array().concat(vBias.array()));
-        return Ops.roundToBf16(matKv.forward(text).add(bias).reshape(n, 2, heads, headDim));
+    /**
+     * The bf16-rounded keys and values of the packed text, laid out for the attention products: keys (P, H, hd, n)
+     * pre-multiplied by the softmax scale 1/sqrt(hd), values (P, H, n, hd) — one batched pair for all P prompts when
+     * their lengths are equal, else one pair (1, ...) per prompt. Reusable across the scales of a generation.
+     */
+    record TextKv(List<NDArray> keys, List<NDArray> values, int prompts) {
+        List<NDArray> arrays() {
+            List<NDArray> all = new ArrayList<>(keys);
+            all.addAll(values);
+            return all;
+        }
     }
 
-    /** x (B, l, C) attends to its prompt's tokens; kv from {@link #textKv}. Returns (B, l, C). */
-    NDArray forward(NDArray x, NDArray kv, int[] cuSeqlens) {
+    /** Keys and values of the packed text (N, kvDim) of prompts {@code cuSeqlens[i] .. cuSeqlens[i+1]}. */
+    TextKv textKv(NDArray text, int[] cuSeqlens) {
+        long n = text.getShape().get(0);
+        int prompts = cuSeqlens.length - 1;
+        if (cuSeqlens[prompts] != n) throw new IllegalArgumentException("cu_seqlens end at " + cuSeqlens[prompts] + ", the text has " + n + " tokens");
+        NDArray bias = Ops.onManagerOf(text, zeroKBias.array().concat(vBias.array()));
+        NDArray kv = Ops.roundToBf16(Functional.linear(text, matKv.weight.array(), bias).reshape(n, 2, heads, headDim));   // N 2 H hd
+        NDArray scale = Functional.constant(kv, (float) (1 / Math.sqrt(headDim)));
+        if (equalLengths(cuSeqlens)) {
+            NDArray kvb = kv.reshape(prompts, cuSeqlens[1], 2, heads, headDim);
+            return new TextKv(List.of(kvb.get(":, :, 0").transpose(0, 2, 3, 1).mul(scale)), List.of(kvb.get(":, :, 1").transpose(0, 2, 1, 3)), prompts);
+        }
+        List<NDArray> keys = new ArrayList<>(), values = new ArrayList<>();
+        for (int i = 0; i < prompts; i++) {
+            NDArray kvi = kv.get("{}:{}", cuSeqlens[i], cuSeqlens[i + 1]);                            // n 2 H hd
+            keys.add(kvi.get(":, 0").transpose(1, 2, 0).expandDims(0).mul(scale));
+            values.add(kvi.get(":, 1").transpose(1, 0, 2).expandDims(0));
+        }
+        return new TextKv(keys, values, prompts);
+    }
+
+    /** x (B, l, C) attends to its prompt's tokens. Returns (B, l, C). */
+    NDArray forward(NDArray x, TextKv kv) {
         Shape s = x.getShape();
         NDArray q = Ops.roundToBf16(matQ.forward(x).reshape(s.get(0), s.get(1), heads, headDim));
-        return proj.forward(attend(q, kv, cuSeqlens));
+        return proj.forward(attend(q, kv));
     }
 
     /** The pooled condition: one query per prompt → (B, C). */
-    NDArray pool(NDArray kv, int[] cuSeqlens) {
-        int b = cuSeqlens.length - 1;
-        NDArray q = Ops.roundToBf16(Ops.onManagerOf(kv, poolQuery.array().expandDims(0)).repeat(0, b));   // B 1 H hd
-        NDArray out = proj.forward(attend(q, kv, cuSeqlens));
+    NDArray pool(TextKv kv) {
+        int b = kv.prompts();
+        NDArray q = Ops.roundToBf16(Ops.onManagerOf(kv.values().get(0), poolQuery.array().expandDims(0)).repeat(0, b));   // B 1 H hd
+        NDArray out = proj.forward(attend(q, kv));
         return out.reshape(b, out.getShape().get(2));
     }
 
@@ -70,28 +100,19 @@ public final class CrossAttention extends Module {
         return true;
     }
 
-    /** q (B, l, H, hd) bf16-valued, kv (N, 2, H, hd) → (B, l, C) bf16-valued. */
-    private NDArray attend(NDArray q, NDArray kv, int[] cu) {
+    /** q (B, l, H, hd) bf16-valued → (B, l, C) bf16-valued, attention accumulated in float32. */
+    private NDArray attend(NDArray q, TextKv kv) {
         long b = q.getShape().get(0), l = q.getShape().get(1);
-        if (cu.length - 1 != b) throw new IllegalArgumentException("text has " + (cu.length - 1) + " prompts, batch is " + b);
-        float scale = (float) (1 / Math.sqrt(headDim));
-        if (equalLengths(cu)) {                                                       // one batched product
-            long n = cu[1];
-            NDArray kvb = kv.reshape(b, n, 2, heads, headDim);
-            NDArray k = kvb.get(":, :, 0").transpose(0, 2, 3, 1);                     // B H hd n
-            NDArray v = kvb.get(":, :, 1").transpose(0, 2, 1, 3);                     // B H n hd
-            NDArray p = q.transpose(0, 2, 1, 3).matMul(k).mul(Functional.scalar(q, scale)).softmax(-1);     // B H l n
-            return Ops.roundToBf16(p.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headDim));
+        if (kv.prompts() != b) throw new IllegalArgumentException("text has " + kv.prompts() + " prompts, batch is " + b);
+        NDArray qt = q.transpose(0, 2, 1, 3);                                                      // B H l hd
+        NDArray out;
+        if (kv.keys().size() == 1) {
+            out = qt.matMul(kv.keys().get(0)).softmax(-1).matMul(kv.values().get(0));                // B H l hd
+        } else {
+            NDList outs = new NDList();
+            for (int i = 0; i < b; i++) outs.add(qt.get("{}:{}", i, i + 1).matMul(kv.keys().get(i)).softmax(-1).matMul(kv.values().get(i)));
+            out = NDArrays.concat(outs, 0);
         }
-        NDList outs = new NDList();
-        for (int i = 0; i < b; i++) {
-            NDArray kvb = kv.get("{}:{}", cu[i], cu[i + 1]);                          // n 2 H hd
-            NDArray k = kvb.get(":, 0").transpose(1, 2, 0);                           // H hd n
-            NDArray v = kvb.get(":, 1").transpose(1, 0, 2);                           // H n hd
-            NDArray qb = q.get(i).transpose(1, 0, 2);                                 // H l hd
-            NDArray p = qb.matMul(k).mul(Functional.scalar(q, scale)).softmax(-1);
-            outs.add(p.matMul(v).transpose(1, 0, 2).reshape(1, l, (long) heads * headDim));
-        }
-        return Ops.roundToBf16(outs.size() == 1 ? outs.head() : NDArrays.concat(outs, 0));
+        return Ops.roundToBf16(out.transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headDim));
     }
 }

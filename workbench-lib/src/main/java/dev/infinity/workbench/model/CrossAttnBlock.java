@@ -4,9 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.infinity.workbench.nn.Functional;
 import dev.infinity.workbench.nn.Linear;
 import dev.infinity.workbench.nn.Module;
 import dev.infinity.workbench.nn.Parameter;
+
+import java.util.List;
 
 /**
  * One transformer block (official {@code CrossAttnBlock}, pre-norm with adaptive LayerNorm):
@@ -47,20 +50,30 @@ public final class CrossAttnBlock extends Module {
         caGamma = cfg.crossAttnLayerScale() >= 0 ? param("ca_gamma", manager.full(new Shape(c), (float) cfg.crossAttnLayerScale())) : null;
     }
 
-    /**
-     * @param x    (B, l, C)
-     * @param cond the shared (B, 1, 6, C) gamma/scale/shift, or cond_BD (B, D) when AdaLN is not shared
-     */
-    NDArray forward(NDArray x, NDArray cond, NDArray textKv, int[] cuSeqlens, NDArray cos, NDArray sin, int[] segments, KvCache.Layer cache) {
-        NDArray gss = adaGss != null ? cond.add(adaGss.array())
-                : adaLin.forward(Ops.silu(cond)).reshape(-1, 1, 6, embedDim);
+    /** The block's six AdaLN vectors for one conditioning, each (B, 1, C); gains are {@code 1 + scale}. */
+    record Modulation(NDArray gamma1, NDArray gamma2, NDArray gain1, NDArray gain2, NDArray shift1, NDArray shift2) {
+        List<NDArray> arrays() { return List.of(gamma1, gamma2, gain1, gain2, shift1, shift2); }
+    }
+
+    /** @param cond the shared (B, 1, 6, C) gamma/scale/shift, or cond_BD (B, D) when AdaLN is not shared */
+    Modulation modulation(NDArray cond) {
+        NDArray gss = adaGss != null ? cond.add(adaGss.array()) : adaLin.forward(Functional.silu(cond)).reshape(-1, 1, 6, embedDim);
         NDList p = gss.split(6, 2);
-        NDArray gamma1 = p.get(0).squeeze(2), gamma2 = p.get(1).squeeze(2);
-        NDArray scale1 = p.get(2).squeeze(2), scale2 = p.get(3).squeeze(2);
-        NDArray shift1 = p.get(4).squeeze(2), shift2 = p.get(5).squeeze(2);
-        x = x.add(sa.forward(Ops.adaLayerNorm(x, scale1, shift1, eps), cos, sin, segments, cache).mul(gamma1));
-        NDArray caOut = ca.forward(Ops.layerNorm(x, caNormWeight.array(), caNormBias.array(), eps), textKv, cuSeqlens);
-        x = x.add(caGamma == null ? caOut : caOut.mul(caGamma.array()));
-        return x.add(ffn.forward(Ops.adaLayerNorm(x, scale2, shift2, eps)).mul(gamma2));
+        NDArray one = Functional.constant(gss, 1f);
+        return new Modulation(p.get(0).squeeze(2), p.get(1).squeeze(2), p.get(2).squeeze(2).add(one), p.get(3).squeeze(2).add(one),
+                p.get(4).squeeze(2), p.get(5).squeeze(2));
+    }
+
+    /**
+     * @param x     (B, l, C)
+     * @param cond  see {@link #modulation}; with a cache, used at the first scale only
+     * @param cache this block's inference state, or null for a teacher-forced pass
+     */
+    NDArray forward(NDArray x, NDArray cond, CrossAttention.TextKv textKv, NDArray cos, NDArray sin, int[] segments, KvCache.Layer cache) {
+        Modulation m = cache == null ? modulation(cond) : cache.modulation != null ? cache.modulation : (cache.modulation = modulation(cond));
+        x = x.add(Functional.mulOwned(sa.forward(Ops.modulate(x, m.gain1(), m.shift1(), eps), cos, sin, segments, cache), m.gamma1()));
+        NDArray caOut = ca.forward(Ops.layerNorm(x, caNormWeight.array(), caNormBias.array(), eps), textKv);
+        x = x.add(caGamma == null ? caOut : Functional.mulOwned(caOut, caGamma.array()));
+        return x.add(Functional.mulOwned(ffn.forward(Ops.modulate(x, m.gain2(), m.shift2(), eps)), m.gamma2()));
     }
 }

@@ -18,7 +18,7 @@ public final class FeedForward extends Module {
     }
 
     NDArray forward(NDArray x) {
-        if (fcg != null) return fc2.forward(Ops.silu(fcg.forward(x)).mul(fc1.forward(x)));
+        if (fcg != null) return fc2.forward(Functional.mulOwned(Functional.silu(fcg.forward(x)), fc1.forward(x)));
         return fc2.forward(Functional.geluTanh(fc1.forward(x)));
     }
 }

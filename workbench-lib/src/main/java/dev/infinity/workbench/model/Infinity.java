@@ -170,9 +170,9 @@ public final class Infinity extends Module {
             throw new IllegalArgumentException("text features have " + text.channels() + " channels, the model expects " + config.textChannels());
         }
         NDArray kv = Functional.rmsNorm(text.features(), textNormWeight.array(), config.normEps());
-        NDArray condBD = textPool.pool(textPool.textKv(kv), text.cuSeqlens());
+        NDArray condBD = textPool.pool(textPool.textKv(kv, text.cuSeqlens()));
         NDArray caKv = textCa2.forward(Functional.geluTanh(textCa0.forward(kv)));
-        NDArray blockCond = sharedAdaLin == null ? condBD : sharedAdaLin.forward(Ops.silu(condBD)).reshape(-1, 1, 6, config.embedDim());
+        NDArray blockCond = sharedAdaLin == null ? condBD : sharedAdaLin.forward(Functional.silu(condBD)).reshape(-1, 1, 6, config.embedDim());
         record(trace, "text_norm_out", kv);
         record(trace, "cond_BD", condBD);
         record(trace, "cond_BD_or_gss", blockCond);
@@ -226,9 +226,9 @@ public final class Infinity extends Module {
                 record(trace, "block_in." + i / config.blocksPerChunk(), h);
             }
             KvCache.Layer layer = cache == null ? null : cache.layer(i);
-            NDArray textKv = layer != null && layer.textKv != null ? layer.textKv : blocks.get(i).ca.textKv(c.caKv());
+            CrossAttention.TextKv textKv = layer != null && layer.textKv != null ? layer.textKv : blocks.get(i).ca.textKv(c.caKv(), c.cuSeqlens());
             if (layer != null) layer.textKv = textKv;
-            h = blocks.get(i).forward(h, c.blockCond(), textKv, c.cuSeqlens(), cs[0], cs[1], segments, layer);
+            h = blocks.get(i).forward(h, c.blockCond(), textKv, cs[0], cs[1], segments, layer);
             if (hook != null) h = hook.after(i, h);
             record(trace, "block_out." + i, h);
         }
@@ -237,7 +237,7 @@ public final class Infinity extends Module {
 
     /** The bitwise head: {@code head(LN(h) * (1 + scale) + shift)} with (scale, shift) from cond_BD; (B, l, 2d). */
     public NDArray logits(NDArray h, NDArray condBD) {
-        NDList ss = headAdaLin.forward(Ops.silu(condBD)).reshape(-1, 1, 2, config.embedDim()).split(2, 2);
+        NDList ss = headAdaLin.forward(Functional.silu(condBD)).reshape(-1, 1, 2, config.embedDim()).split(2, 2);
         return head.forward(Ops.adaLayerNorm(h, ss.get(0).squeeze(2), ss.get(1).squeeze(2), config.normEps()));
     }
 

@@ -2,15 +2,36 @@ package dev.infinity.workbench.model;
 
 import ai.djl.ndarray.NDArray;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
 /**
- * Per-block state of autoregressive inference: self-attention keys/values of every token so far (after RoPE),
- * and the cross-attention keys/values of the text, which do not change between scales.
+ * Per-block state of autoregressive inference: self-attention keys/values of every token so far (after RoPE), and
+ * what does not change between scales of one generation — the cross-attention keys/values of the text, the block's
+ * AdaLN modulation and the parameter-only factors of its self-attention — computed at the first scale.
  */
 public final class KvCache {
     /** One block's cache. */
     static final class Layer {
-        NDArray k, v;       // (B, H, tokens so far, hd)
-        NDArray textKv;     // (N, 2, H, hd), bf16-rounded
+        NDArray k, v;                        // (B, H, tokens so far, hd)
+        CrossAttention.TextKv textKv;        // bf16-rounded text keys/values
+        CrossAttnBlock.Modulation modulation;
+        private final Map<String, NDArray> constants = new HashMap<>();
+
+        /** The array stored under {@code key}, computed by {@code make} the first time. */
+        NDArray constant(String key, Supplier<NDArray> make) {
+            return constants.computeIfAbsent(key, x -> make.get());
+        }
+
+        void collect(List<NDArray> out) {
+            if (k != null) { out.add(k); out.add(v); }
+            if (textKv != null) out.addAll(textKv.arrays());
+            if (modulation != null) out.addAll(modulation.arrays());
+            out.addAll(constants.values());
+        }
     }
 
     private final Layer[] layers;
@@ -29,11 +50,8 @@ public final class KvCache {
 
     /** Every array the cache holds, e.g. to keep them alive across an {@code NDScope}. */
     public NDArray[] arrays() {
-        java.util.List<NDArray> out = new java.util.ArrayList<>();
-        for (Layer l : layers) {
-            if (l.k != null) { out.add(l.k); out.add(l.v); }
-            if (l.textKv != null) out.add(l.textKv);
-        }
+        List<NDArray> out = new ArrayList<>();
+        for (Layer l : layers) l.collect(out);
         return out.toArray(new NDArray[0]);
     }
 }

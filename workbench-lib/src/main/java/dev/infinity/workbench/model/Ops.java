@@ -39,14 +39,14 @@ final class Ops {
         return LayerNorm.layerNorm(x, weight.getShape(), weight, bias, eps).singletonOrThrow();
     }
 
-    /** {@code LN(x) * (1 + scale) + shift}, the adaptive LayerNorm of the blocks and the head. */
+    /** {@code LN(x) * (1 + scale) + shift}, the adaptive LayerNorm of the head. */
     static NDArray adaLayerNorm(NDArray x, NDArray scale, NDArray shift, float eps) {
-        NDArray n = layerNorm(x, eps);
-        return n.mul(scale.add(Functional.scalar(scale, 1f))).add(shift);
+        return modulate(x, scale.add(Functional.constant(scale, 1f)), shift, eps);
     }
 
-    static NDArray silu(NDArray x) {
-        return x.mul(x.getNDArrayInternal().sigmoid());
+    /** {@code LN(x) * gain + shift} with {@code gain = 1 + scale} computed by the caller (once per conditioning). */
+    static NDArray modulate(NDArray x, NDArray gain, NDArray shift, float eps) {
+        return Functional.addOwned(Functional.mulOwned(layerNorm(x, eps), gain), shift);
     }
 
     /**
@@ -57,7 +57,7 @@ final class Ops {
         // Veltkamp split on the device: t = x (2^16 + 1); x_hi = t - (t - x) keeps the top 8 significand bits,
         // rounded to nearest even (identical to Half.toBFloat16Bits on 4M random values, ties included).
         // d x_hi / d x = 1 exactly, so the gradient passes straight through.
-        NDArray t = x.mul(Functional.scalar(x, 65537f));
-        return t.sub(t.sub(x));
+        NDArray t = x.mul(Functional.constant(x, 65537f));
+        return Functional.inference() ? t.subi(t.sub(x)) : t.sub(t.sub(x));
     }
 }

@@ -3,6 +3,7 @@ package dev.infinity.workbench.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.infinity.workbench.nn.Functional;
 import dev.infinity.workbench.tokenizer.DynamicResolution;
 import dev.infinity.workbench.tokenizer.ScaleSchedule;
 
@@ -37,12 +38,20 @@ public final class Rope2d {
 
     /** cos and sin tables, each (L, hd/2) row-major, for the scales of a schedule in order. */
     public record Table(float[] cos, float[] sin, int length, int halfDim) {
-        /** (L, hd/2) NDArrays {cos, sin} for rows {@code from .. from+count}. */
+        /**
+         * Rows {@code from .. from+count} as the two (count, hd) factors of {@link #apply}: cos repeated for both
+         * members of a pair {@code [c0, c0, c1, c1, ...]} and sin signed for them {@code [-s0, s0, -s1, s1, ...]}.
+         */
         public NDArray[] slice(NDManager manager, int from, int count) {
-            float[] c = new float[count * halfDim], s = new float[count * halfDim];
-            System.arraycopy(cos, from * halfDim, c, 0, c.length);
-            System.arraycopy(sin, from * halfDim, s, 0, s.length);
-            Shape shape = new Shape(count, halfDim);
+            float[] c = new float[count * 2 * halfDim], s = new float[count * 2 * halfDim];
+            for (int i = 0; i < count * halfDim; i++) {
+                float cv = cos[from * halfDim + i], sv = sin[from * halfDim + i];
+                c[2 * i] = cv;
+                c[2 * i + 1] = cv;
+                s[2 * i] = -sv;
+                s[2 * i + 1] = sv;
+            }
+            Shape shape = new Shape(count, 2L * halfDim);
             return new NDArray[] {manager.create(c, shape), manager.create(s, shape)};
         }
     }
@@ -137,14 +146,15 @@ public final class Rope2d {
         return (1 - ly) * ((1 - lx) * v00 + lx * v01) + ly * ((1 - lx) * v10 + lx * v11);
     }
 
-    /** Rotates adjacent pairs of x (B, H, l, hd) by the angles of cos/sin (l, hd/2). */
-    static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
+    /**
+     * Rotates adjacent pairs (a, b) of x (..., l, hd) to (a cos - b sin, a sin + b cos), as
+     * {@code x * cos + swap(x) * signedSin} with the (l, hd) factors of {@link Table#slice}, where swap exchanges
+     * the members of each pair; the same products and sums as the pairwise form, so the same float32 result.
+     */
+    static NDArray apply(NDArray x, NDArray cos, NDArray signedSin) {
         Shape s = x.getShape();
-        long b = s.get(0), h = s.get(1), l = s.get(2), hd = s.get(3);
-        NDArray pairs = x.reshape(b, h, l, hd / 2, 2);
-        NDArray a = pairs.get("..., 0"), c = pairs.get("..., 1");
-        NDArray re = a.mul(cos).sub(c.mul(sin));
-        NDArray im = a.mul(sin).add(c.mul(cos));
-        return re.stack(im, 4).reshape(b, h, l, hd);
+        int rank = s.dimension();
+        NDArray swapped = x.reshape(s.slice(0, rank - 1).add(s.get(rank - 1) / 2, 2)).flip(rank).reshape(s);
+        return Functional.addOwned(x.mul(cos), Functional.mulOwned(swapped, signedSin));
     }
 }

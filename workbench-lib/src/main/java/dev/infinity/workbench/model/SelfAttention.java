@@ -41,9 +41,23 @@ public final class SelfAttention extends Module {
         proj = child("proj", new Linear(manager, embedDim, embedDim, true));
     }
 
+    /** The q/k/v bias {@code [q_bias, 0, v_bias]} (3C) of {@code mat_qkv}. */
+    NDArray qkvBias(NDArray like) {
+        return Ops.onManagerOf(like, qBias.array().concat(zeroKBias.array()).concat(vBias.array()));
+    }
+
+    /**
+     * The factor of the L2-normalised (q, k) pair, (2, 1, H, 1, 1): {@code exp(min(scale_mul, ln 100))} for q and 1 for k
+     * (cosine attention only).
+     */
+    NDArray qkScale(NDArray like) {
+        NDArray mul = Ops.onManagerOf(like, scaleMul.array().minimum(Functional.constant(like, MAX_SCALE_MUL)).exp());   // 1 H 1 1
+        return mul.stack(like.getManager().ones(mul.getShape()), 0);
+    }
+
     /**
      * @param x        (B, l, C) tokens of one or more consecutive scales
-     * @param cos      (l, hd/2) RoPE table rows of these tokens; sin likewise
+     * @param cos      (l, hd) RoPE factors of these tokens ({@link Rope2d.Table#slice}); sin likewise
      * @param segments token counts of the scales inside x, in order
      * @param cache    keys/values of all earlier tokens (updated with these), or null when x starts at token 0
      * @return (B, l, C)
@@ -51,19 +65,18 @@ public final class SelfAttention extends Module {
     NDArray forward(NDArray x, NDArray cos, NDArray sin, int[] segments, KvCache.Layer cache) {
         Shape s = x.getShape();
         long b = s.get(0), l = s.get(1), c = s.get(2);
-        NDArray bias = Ops.onManagerOf(x, qBias.array().concat(zeroKBias.array()).concat(vBias.array()));
-        NDArray qkv = matQkv.forward(x).add(bias).reshape(b, l, 3, heads, headDim).transpose(2, 0, 3, 1, 4);   // 3 B H l hd
-        NDArray q = qkv.get(0), k = qkv.get(1), v = qkv.get(2);
+        NDArray bias = cache == null ? qkvBias(x) : cache.constant("sa.qkv_bias", () -> qkvBias(x));
+        NDArray qkv = Functional.linear(x, matQkv.weight.array(), bias).reshape(b, l, 3, heads, headDim).transpose(2, 0, 3, 1, 4);   // 3 B H l hd
+        NDArray qk = qkv.get("0:2"), v = qkv.get(2);
         float scale = 1f;
         if (cosAttn) {
-            NDArray mul = Ops.onManagerOf(x, scaleMul.array().minimum(Functional.scalar(x, MAX_SCALE_MUL))).exp();        // 1 H 1 1
-            q = q.normalize(2, -1, 1e-12).mul(mul);
-            k = k.normalize(2, -1, 1e-12);
+            NDArray qkScale = cache == null ? qkScale(x) : cache.constant("sa.qk_scale", () -> qkScale(x));
+            qk = Functional.mulOwned(qk.normalize(2, -1, 1e-12), qkScale);
         } else {
             scale = (float) (1 / Math.sqrt(headDim));
         }
-        q = Rope2d.apply(q, cos, sin);
-        k = Rope2d.apply(k, cos, sin);
+        qk = Rope2d.apply(qk, cos, sin);
+        NDArray q = qk.get(0), k = qk.get(1);
         long prefix = 0;
         if (cache != null) {
             if (cache.k != null) {
@@ -77,14 +90,16 @@ public final class SelfAttention extends Module {
             cache.k = k;
             cache.v = v;
         }
+        long total = prefix + l;
         NDList outs = new NDList();
         long off = 0;
         for (int n : segments) {
             long end = prefix + off + n;
-            NDArray qs = q.get(":, :, {}:{}", off, off + n);
-            NDArray scores = qs.matMul(k.get(":, :, :{}", end).transpose(0, 1, 3, 2));
-            if (scale != 1f) scores = scores.mul(Functional.scalar(x, scale));
-            outs.add(scores.softmax(-1).matMul(v.get(":, :, :{}", end)));
+            NDArray qs = n == l ? q : q.get(":, :, {}:{}", off, off + n);
+            NDArray ks = end == total ? k : k.get(":, :, :{}", end), vs = end == total ? v : v.get(":, :, :{}", end);
+            NDArray scores = qs.matMul(ks.transpose(0, 1, 3, 2));
+            if (scale != 1f) scores = Functional.mulOwned(scores, Functional.constant(x, scale));
+            outs.add(scores.softmax(-1).matMul(vs));
             off += n;
         }
         if (off != l) throw new IllegalArgumentException("segments cover " + off + " tokens, x has " + l);

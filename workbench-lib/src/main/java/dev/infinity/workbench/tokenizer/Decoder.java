@@ -2,6 +2,7 @@ package dev.infinity.workbench.tokenizer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.infinity.workbench.nn.Functional;
 import dev.infinity.workbench.nn.Conv2d;
 import dev.infinity.workbench.nn.GroupNorm;
 import dev.infinity.workbench.nn.Module;
@@ -58,6 +59,6 @@ public class Decoder extends Module {
             for (ResnetBlock b : blocks.get(i)) h = b.forward(h);
             if (upsamples.get(i) != null) h = upsamples.get(i).forward(h);
         }
-        return convOut.forward(ResnetBlock.swish(normOut.forward(h)));
+        return convOut.forward(Functional.silu(normOut.forward(h)));
     }
 }

@@ -2,6 +2,7 @@ package dev.infinity.workbench.tokenizer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.infinity.workbench.nn.Functional;
 import dev.infinity.workbench.nn.Conv2d;
 import dev.infinity.workbench.nn.GroupNorm;
 import dev.infinity.workbench.nn.Module;
@@ -64,6 +65,6 @@ public class Encoder extends Module {
         h = mid1.forward(h);
         if (midAttn != null) h = midAttn.forward(h);
         NDArray mid = mid2.forward(h);
-        return new Features(convOut.forward(ResnetBlock.swish(normOut.forward(mid))), mid);
+        return new Features(convOut.forward(Functional.silu(normOut.forward(mid))), mid);
     }
 }

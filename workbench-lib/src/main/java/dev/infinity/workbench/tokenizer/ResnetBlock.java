@@ -2,14 +2,13 @@ package dev.infinity.workbench.tokenizer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Activation;
 import dev.infinity.workbench.nn.Conv2d;
 import dev.infinity.workbench.nn.Functional;
 import dev.infinity.workbench.nn.GroupNorm;
 import dev.infinity.workbench.nn.Module;
 
 /**
- * Pre-activation residual block: {@code x + conv2(swish(norm2(conv1(swish(norm1(x))))))}, with a 1x1
+ * Pre-activation residual block: {@code x + conv2(Functional.silu(norm2(conv1(Functional.silu(norm1(x))))))}, with a 1x1
  * {@code nin_shortcut} on x when the channel count changes. The official code wraps every conv in a
  * {@code Conv} module ({@code .conv}) and every GroupNorm in a {@code Normalize} ({@code .norm}), which is
  * why the children are named {@code conv1.conv}, {@code norm1.norm}: the names are the checkpoint keys.
@@ -39,8 +38,8 @@ public class ResnetBlock extends Module {
         NDManager caller = x.getManager();
         try (NDManager scope = caller.newSubManager()) {
             x.tempAttach(scope);
-            NDArray h = conv1.forward(swish(norm1.forward(x)));
-            h = conv2.forward(swish(norm2.forward(h)));
+            NDArray h = conv1.forward(Functional.silu(norm1.forward(x)));
+            h = conv2.forward(Functional.silu(norm2.forward(h)));
             NDArray shortcut = ninShortcut == null ? x : ninShortcut.forward(x);
             NDArray out = Functional.inference() ? h.addi(shortcut) : shortcut.add(h);
             out.attach(caller);
@@ -55,13 +54,5 @@ public class ResnetBlock extends Module {
 
     static GroupNorm norm(NDManager manager, int channels, int groups) {
         return new GroupNorm(manager, groups, channels, 1e-6f);
-    }
-
-    /**
-     * swish(x) = x * sigmoid(x). Without gradients the product overwrites the sigmoid's buffer: one full-size
-     * allocation instead of two (at 256x256 x 128 channels each is 32 MB the kernel must map and zero).
-     */
-    static NDArray swish(NDArray x) {
-        return Functional.inference() ? Activation.sigmoid(x).muli(x) : x.mul(Activation.sigmoid(x));
     }
 }
