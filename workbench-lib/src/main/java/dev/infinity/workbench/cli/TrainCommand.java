@@ -44,7 +44,11 @@ final class TrainCommand implements Command {
     }
 
     private static int tokenizer(Args args) {
-        VaeConfig.Builder b = VaeConfig.preset(args.get("preset", "d16")).toBuilder();
+        String init = args.get("init", null);
+        Path initJson = init == null ? null : Path.of(init).toAbsolutePath().resolveSibling("tokenizer.json");
+        // fine-tuning: the architecture of the starting weights (their tokenizer.json), unless flags say otherwise
+        VaeConfig.Builder b = initJson != null && Files.exists(initJson) ? TokenizerTrainer.savedConfig(initJson.getParent()).toBuilder()
+                : VaeConfig.preset(args.get("preset", "d16")).toBuilder();
         String d = args.get("d", null);
         if (d != null) b.codebookDim(args.getInt("d", 16));
         if (args.get("base", null) != null) b.baseChannels(args.getInt("base", 128));
@@ -72,7 +76,12 @@ final class TrainCommand implements Command {
                 .l2Weight(args.getDouble("l2", 1))
                 .checkpointEvery(args.getInt("ckpt-every", 200))
                 .evalEvery(args.getInt("eval-every", 50))
-                .seed(args.getInt("seed", 0));
+                .seed(args.getInt("seed", 0))
+                .decoderOnly(args.flag("decoder-only"));
+        if (init != null) {
+            if (!Files.isRegularFile(Path.of(init))) throw new Args.UsageException("--init " + init + ": no such file");
+            o.init(Path.of(init));
+        }
         String discStart = args.get("disc-start", null);
         if (discStart != null) o.discriminator(args.getInt("disc-start", 0), args.getDouble("disc-weight", 0.1));
         String out = args.get("out", null);

@@ -59,7 +59,8 @@ public final class TokenizerTrainer {
         int steps = 1000, batchSize = 4, imageSize = 64, warmupSteps = 0, checkpointEvery = 200, evalEvery = 50, discStart = 500;
         double lr = 1e-4, minLr = 0, weightDecay = 0, beta1 = 0.9, beta2 = 0.95, maxGradNorm = 1.0;
         double l1Weight = 1, l2Weight = 1, discWeight = 0.1;
-        boolean discriminator;
+        boolean discriminator, decoderOnly;
+        Path init;
         long seed = 0;
         int discChannels = 64, discLayers = 3;
         PrintStream progress = System.err;
@@ -78,6 +79,13 @@ public final class TokenizerTrainer {
         /** Enables the hinge PatchGAN from step {@code start} with generator weight {@code weight}. */
         public Options discriminator(int start, double weight) { discriminator = true; discStart = start; discWeight = weight; return this; }
         public Options discriminatorSize(int channels, int layers) { discChannels = channels; discLayers = layers; return this; }
+        /** Starts from these weights (a tokenizer.safetensors of the same config) instead of a random initialisation. */
+        public Options init(Path weights) { init = weights; return this; }
+        /**
+         * Trains only the decoder: the encoder and quantizer stay frozen, so every image keeps its bits and a
+         * transformer trained on them stays valid (decoder fine-tuning, e.g. with the discriminator for sharper edges).
+         */
+        public Options decoderOnly(boolean v) { decoderOnly = v; return this; }
         /** Seed of the weight initialisation (the data order is fixed by the image source). */
         public Options seed(long v) { seed = v; return this; }
         public Options checkpointEvery(int v) { checkpointEvery = v; return this; }
@@ -114,13 +122,16 @@ public final class TokenizerTrainer {
     public BsqVae train(TrainingImages data) {
         Engine.getInstance().setRandomSeed((int) opt.seed);
         BsqVae vae = new BsqVae(config);
+        if (opt.init != null) ParameterLoader.load(vae, StateDict.load(opt.init), null, true);
         PatchDiscriminator disc = opt.discriminator ? new PatchDiscriminator(vae.manager(), config.imageChannels(), opt.discChannels, opt.discLayers) : null;
         int latent = opt.imageSize / config.patchSize();
         ScaleSchedule schedule = Tokenizer.of(vae).scheduleFor(latent, latent);
         LrSchedule lrs = new LrSchedule(opt.lr, opt.minLr, opt.warmupSteps, opt.steps);
-        vae.setTrainable(true);
+        Map<String, Parameter> trained = new LinkedHashMap<>(vae.namedParameters());
+        if (opt.decoderOnly) trained.keySet().removeIf(k -> !k.startsWith("decoder."));
+        trained.values().forEach(p -> p.setRequiresGradient(true));
         if (disc != null) disc.setTrainable(true);
-        try (AdamW adam = new AdamW(vae.namedParameters(), (float) opt.beta1, (float) opt.beta2, 1e-8f, (float) opt.weightDecay);
+        try (AdamW adam = new AdamW(trained, (float) opt.beta1, (float) opt.beta2, 1e-8f, (float) opt.weightDecay);
              AdamW discAdam = disc == null ? null : new AdamW(disc.namedParameters(), 0.5f, 0.9f, 1e-8f, 0f)) {
             int start = resume(vae, adam, disc, discAdam);
             if (start == 0) {

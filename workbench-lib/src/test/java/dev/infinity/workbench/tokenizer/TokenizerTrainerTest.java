@@ -103,4 +103,27 @@ class TokenizerTrainerTest {
         }
         assertTrue(Files.exists(out.resolve("ckpt-0000003.disc.safetensors")));
     }
+
+    /** Fine-tuning the decoder from saved weights: the encoder is untouched, so every image keeps its bits; the decoder changes. */
+    @Test
+    void decoderOnlyFineTuningKeepsTheBits(@TempDir Path root) throws Exception {
+        Path base = root.resolve("base"), tuned = root.resolve("tuned");
+        new TokenizerTrainer(small(16), options(2), base).train(TrainingImages.shapes(5)).close();
+        TokenizerTrainer fine = new TokenizerTrainer(small(16), options(3).init(base.resolve("tokenizer.safetensors")).decoderOnly(true), tuned);
+        try (BsqVae after = fine.train(TrainingImages.shapes(5));
+             Tokenizer before = Tokenizer.load(base.resolve("tokenizer.safetensors"), small(16));
+             NDManager m = NDManager.newBaseManager()) {
+            assertTrue(Double.isFinite(fine.initialPsnr()));
+            for (var e : before.vae().namedParameters().entrySet()) {
+                if (e.getKey().startsWith("decoder.")) continue;
+                assertTrue(e.getValue().array().contentEquals(after.namedParameters().get(e.getKey()).array()), e.getKey() + " must stay frozen");
+            }
+            float[] w0 = before.vae().namedParameters().get("decoder.conv_out.conv.weight").array().toFloatArray();
+            float[] w1 = after.namedParameters().get("decoder.conv_out.conv.weight").array().toFloatArray();
+            assertTrue(!java.util.Arrays.equals(w0, w1), "the decoder is trained");
+            NDArray x = m.create(TrainingImages.shapes(3).heldOut(0, 32), new Shape(1, 3, 32, 32));
+            MultiScaleCode a = before.encode(x), b = Tokenizer.of(after).encode(x);
+            for (int s = 0; s < a.bits().size(); s++) assertArrayEquals(a.bits().get(s).toIntArray(), b.bits().get(s).toIntArray(), "scale " + s);
+        }
+    }
 }
