@@ -108,6 +108,7 @@ final class TrainCommand implements Command {
         int textWidth = args.getInt("text-width", presetConfig.textChannels());
         int textLen = args.getInt("text-len", presetConfig.textMaxLen());
         long seed = args.getInt("seed", 0);
+        boolean patchify = args.flag("patchify");
         TrainConfig cfg = TrainConfig.builder().steps(args.getInt("steps", 1000)).batchSize(args.getInt("batch", 8))
                 .lr(args.getDouble("lr", 3e-4)).minLr(args.getDouble("min-lr", args.getDouble("lr", 3e-4) * 0.1))
                 .warmupSteps(args.getInt("warmup", 50)).weightDecay(args.getDouble("wd", 0.05)).maxGradNorm(args.getDouble("clip", 2.0))
@@ -130,7 +131,8 @@ final class TrainCommand implements Command {
             } else {
                 text = TextEncoders.flanT5(Path.of(textSpec));
             }
-            InfinityConfig mc = TrainSetup.modelConfig(preset, text.channels(), Math.max(textLen, text.maxLength()), tokenizer.config().codebookDim());
+            InfinityConfig mc = TrainSetup.modelConfig(preset, text.channels(), Math.max(textLen, text.maxLength()), tokenizer.config().codebookDim(),
+                    patchify);
             Infinity model = new Infinity(manager, mc);
             System.err.printf("Infinity %s: %,d parameters; text encoder %s%n", preset, model.parameterCount(), text.getClass().getSimpleName());
             try (InfinityTrainer trainer = new InfinityTrainer(model, text, tokenizer, cfg)) {

@@ -41,6 +41,7 @@ public record ExperimentSpec(String name, String kind, String description, JsonO
 
     public int getInt(String key, int def) { return params.has(key) ? params.get(key).getAsInt() : def; }
     public double getDouble(String key, double def) { return params.has(key) ? params.get(key).getAsDouble() : def; }
+    public boolean getBoolean(String key, boolean def) { return params.has(key) ? params.get(key).getAsBoolean() : def; }
     public String getString(String key, String def) { return params.has(key) ? params.get(key).getAsString() : def; }
 
     public int[] getInts(String key, int... def) {

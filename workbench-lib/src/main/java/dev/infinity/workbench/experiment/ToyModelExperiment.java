@@ -53,7 +53,8 @@ public final class ToyModelExperiment implements Experiment {
             return null;
         });
         Path genDir = ctx.outDir().resolve("generator");
-        int latent = imageSize / spec.getInt("tok_patch", 8);
+        boolean patchify = spec.getBoolean("gen_patchify", false);
+        int latent = imageSize / spec.getInt("tok_patch", 8) / (patchify ? 2 : 1);     // in transformer tokens
         ScaleSchedule schedule = InfinityTrainer.scheduleFor(latent, latent);
         ctx.part("generator", () -> {
             TrainConfig cfg = TrainConfig.builder().steps(spec.getInt("gen_steps", 1500)).batchSize(spec.getInt("gen_batch", 16))
@@ -65,7 +66,7 @@ public final class ToyModelExperiment implements Experiment {
             Engine.getInstance().setRandomSeed(spec.getInt("seed", 0));
             try (BsqVae tok = TrainSetup.tokenizer(tokDir); NDManager m = NDManager.newBaseManager(Devices.resolve())) {
                 int textLen = spec.getInt("text_len", 64);
-                InfinityConfig mc = TrainSetup.modelConfig(spec.getString("gen_preset", "tiny"), spec.getInt("text_width", 128), textLen, tok.config().codebookDim());
+                InfinityConfig mc = TrainSetup.modelConfig(spec.getString("gen_preset", "tiny"), spec.getInt("text_width", 128), textLen, tok.config().codebookDim(), patchify);
                 ToyTextEncoder text = TextEncoders.toy(m, mc.textChannels(), TrainSetup.captions(data), textLen);
                 try (InfinityTrainer t = new InfinityTrainer(new Infinity(m, mc), text, tok, cfg)) {
                     t.train(data, genDir);

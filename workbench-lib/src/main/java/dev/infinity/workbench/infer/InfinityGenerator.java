@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.infinity.workbench.io.HostTensor;
 import dev.infinity.workbench.model.Infinity;
 import dev.infinity.workbench.model.KvCache;
+import dev.infinity.workbench.model.SpatialPatchify;
 import dev.infinity.workbench.text.TextCondition;
 import dev.infinity.workbench.tokenizer.BsqVae;
 import dev.infinity.workbench.tokenizer.MultiScaleQuantizer;
@@ -55,7 +56,7 @@ public final class InfinityGenerator {
     /** Generates one image per prompt of {@code text} along {@code schedule}. */
     public Generation generate(TextCondition text, ScaleSchedule schedule, GenerationOptions o) {
         int n = schedule.size(), b = text.batchSize(), d = model.config().codebookDim(), vd = quantizer.dim();
-        ScaleSchedule vaeSchedule = patchify ? doubled(schedule) : schedule;      // the tokenizer's scales
+        ScaleSchedule vaeSchedule = patchify ? SpatialPatchify.cells(schedule) : schedule;      // the tokenizer's scales
         double[] cfg = GenerationOptions.perScale(o.cfg(), n, "cfg");
         double[] tau = GenerationOptions.perScale(o.tau(), n, "tau");
         if (schedule.first().tokens() != 1) throw new IllegalArgumentException("the first scale must be 1x1, got " + schedule.first());
@@ -120,7 +121,7 @@ public final class InfinityGenerator {
                 if (oldSum != null) oldSum.close();
                 if (si < n - 1) {
                     NDArray next = quantizer.nextScaleInput(summed, vaeSchedule.get(si + 1));   // (B, l', d)
-                    if (patchify) next = unshuffle(next, b, vaeSchedule.get(si + 1), vd);     // (B, l'/4, 4d)
+                    if (patchify) next = SpatialPatchify.toTokens(next, vaeSchedule.get(si + 1));     // (B, l'/4, 4d)
                     next.attach(work);
                     inputs.add(next);
                     h = model.embedWords(next);
@@ -189,23 +190,9 @@ public final class InfinityGenerator {
     private NDArray tokenizerBits(int[] idx, int b, ScaleSchedule.Scale sc, int d, NDManager m) {
         long[] v = new long[idx.length];
         for (int i = 0; i < v.length; i++) v[i] = idx[i];
-        NDArray bits = m.create(v, new Shape(b, 1, sc.h(), sc.w(), d));
-        if (!patchify) return bits;
-        int vd = d / 4;
-        return bits.reshape(b, sc.h(), sc.w(), vd, 2, 2).transpose(0, 1, 4, 2, 5, 3).reshape(b, 1, 2L * sc.h(), 2L * sc.w(), vd);
-    }
-
-    /** {@code pixel_unshuffle} of a row-major (B, 2h*2w, d) input into tokens (B, h*w, 4d). */
-    private static NDArray unshuffle(NDArray x, int b, ScaleSchedule.Scale vsc, int d) {
-        long h = vsc.h() / 2, w = vsc.w() / 2;
-        return x.reshape(b, h, 2, w, 2, d).transpose(0, 1, 3, 5, 2, 4).reshape(b, h * w, 4L * d);
-    }
-
-    /** The tokenizer's scales of a patchified schedule: twice each side. */
-    static ScaleSchedule doubled(ScaleSchedule s) {
-        java.util.List<ScaleSchedule.Scale> out = new java.util.ArrayList<>();
-        for (ScaleSchedule.Scale sc : s) out.add(new ScaleSchedule.Scale(2 * sc.h(), 2 * sc.w()));
-        return ScaleSchedule.of(out);
+        if (!patchify) return m.create(v, new Shape(b, 1, sc.h(), sc.w(), d));
+        NDArray cells = SpatialPatchify.toCells(m.create(v, new Shape(b, sc.tokens(), d)), sc);   // (B, 2h, 2w, d/4)
+        return cells.expandDims(1);
     }
 
     private static NDArray forced(NDArray given, int b, ScaleSchedule.Scale sc, int d, NDManager m) {

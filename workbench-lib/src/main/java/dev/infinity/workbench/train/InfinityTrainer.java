@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -18,6 +19,7 @@ import dev.infinity.workbench.io.HostTensor;
 import dev.infinity.workbench.io.SafeTensors;
 import dev.infinity.workbench.io.StateDict;
 import dev.infinity.workbench.model.Infinity;
+import dev.infinity.workbench.model.SpatialPatchify;
 import dev.infinity.workbench.nn.Parameter;
 import dev.infinity.workbench.nn.ParameterLoader;
 import dev.infinity.workbench.text.TextCondition;
@@ -73,6 +75,7 @@ public final class InfinityTrainer implements AutoCloseable {
     private final BsqVae tokenizer;
     private final TrainConfig cfg;
     private final BitwiseSelfCorrection bsc, teacherForcing;
+    private final boolean patchify;     // tokens are 2x2 patches of tokenizer cells (SpatialPatchify)
     private final MultiScaleQuantizer quantizer;
     private final Map<String, Parameter> trained = new LinkedHashMap<>();
     private final AdamW decayed, notDecayed;
@@ -92,15 +95,17 @@ public final class InfinityTrainer implements AutoCloseable {
         if (text.maxLength() > mc.textMaxLen()) {
             throw new IllegalArgumentException("text encoder makes up to " + text.maxLength() + " tokens, the transformer's cfg_uncond has " + mc.textMaxLen());
         }
-        if (tokenizer != null && tokenizer.config().codebookDim() != mc.codebookDim()) {
-            throw new IllegalArgumentException("tokenizer has d = " + tokenizer.config().codebookDim() + ", the transformer d = " + mc.codebookDim());
+        this.patchify = mc.applySpatialPatchify();
+        if (tokenizer != null && tokenizer.config().codebookDim() * (patchify ? 4 : 1) != mc.codebookDim()) {
+            throw new IllegalArgumentException("tokenizer has d = " + tokenizer.config().codebookDim() + ", the transformer d = " + mc.codebookDim()
+                    + (patchify ? " (spatial patchify needs 4 x the tokenizer's d)" : ""));
         }
         this.model = model;
         this.text = text;
         this.trainedText = cfg.trainTextEncoder() && text instanceof ToyTextEncoder t ? t : null;
         this.tokenizer = tokenizer;
         this.cfg = cfg;
-        this.quantizer = tokenizer != null ? tokenizer.quantizer : new MultiScaleQuantizer(mc.codebookDim());
+        this.quantizer = tokenizer != null ? tokenizer.quantizer : new MultiScaleQuantizer(mc.codebookDim() / (patchify ? 4 : 1));
         this.bsc = BitwiseSelfCorrection.builder(quantizer).noiseApplyLayers(cfg.noiseApplyLayers()).noiseApplyStrength(cfg.noiseApplyStrength())
                 .requant(cfg.noiseApplyRequant()).build();
         this.teacherForcing = BitwiseSelfCorrection.builder(quantizer).build();
@@ -141,7 +146,7 @@ public final class InfinityTrainer implements AutoCloseable {
         T2IDataset trainSet = dataset(split.train(), split, cfg.batchSize(), cfg.seed());
         T2IDataset valSet = dataset(split.val(), split, cfg.batchSize(), cfg.seed() + 1);
         CheckpointStore store = new CheckpointStore(out.resolve("checkpoints"), 2);
-        int latent = cfg.pixelSize() / tokenizer.config().patchSize();
+        int latent = cfg.pixelSize() / tokenizer.config().patchSize() / (patchify ? 2 : 1);   // in tokens
         int scales = scheduleFor(latent, latent).size();
         MetricsCsv csv = new MetricsCsv(out.resolve("metrics.csv"), scales);
         int start = 0;
@@ -176,10 +181,10 @@ public final class InfinityTrainer implements AutoCloseable {
             try (NDManager scope = model.manager().newSubManager()) {
                 Prepared p = prepare(batch, scope);
                 Random rng = new Random(mix(cfg.seed(), step));
-                BitwiseSelfCorrection.Result r = corrupt(p.latents(scope), p.schedule, rng);
+                Tokens t = tokens(bsc, p, scope, rng);
                 boolean[] drop = new boolean[p.captions.size()];
                 for (int i = 0; i < drop.length; i++) drop[i] = rng.nextDouble() < cfg.condDropRate();
-                o = step(p.captions, drop, r.inputs(), gtBits(r.gtBits()), p.schedule, lr, step, scope);
+                o = step(p.captions, drop, t.inputs(), t.gtBits(), p.schedule, lr, step, scope);
             }
             boolean evalNow = step % cfg.evalEvery() == 0 || step == cfg.steps();
             BitLoss.Metrics vm = evalNow ? validate(val) : null;
@@ -243,6 +248,29 @@ public final class InfinityTrainer implements AutoCloseable {
         return bsc.apply(z, schedule, rng);
     }
 
+    /** Teacher-forcing inputs (B, L - 1, d) and target bits (B*L*d, token-major) in the transformer's tokens. */
+    private record Tokens(NDArray inputs, int[] gtBits) {}
+
+    /**
+     * Inputs and labels of a prepared batch: bitwise self-correction on the tokenizer's scales, then, with spatial
+     * patchify, every scale's cells regrouped into tokens of 2x2 cells (as the official trainer does).
+     */
+    private Tokens tokens(BitwiseSelfCorrection inputs, Prepared p, NDManager scope, Random rng) {
+        BitwiseSelfCorrection.Result r = inputs.apply(p.latents(scope), p.cellSchedule(), rng);
+        if (!patchify) return new Tokens(r.inputs(), gtBits(r.gtBits()));
+        ScaleSchedule cells = p.cellSchedule();
+        NDList x = new NDList(), gt = new NDList();
+        long off = 0;
+        for (int s = 0; s < cells.size(); s++) {
+            ScaleSchedule.Scale sc = cells.get(s);
+            gt.add(SpatialPatchify.toTokens(r.gtBits().get(s), sc));
+            if (s == 0) continue;                                    // the first scale has no input (the start token)
+            x.add(SpatialPatchify.toTokens(r.inputs().get(new NDIndex(":, {}:{}", off, off + sc.tokens())), sc));
+            off += sc.tokens();
+        }
+        return new Tokens(x.size() == 1 ? x.head() : NDArrays.concat(x, 1), gtBits(gt));
+    }
+
     /** clip_grad_norm_ over all trained tensors (both optimiser groups); returns the norm before clipping. */
     private double clipGlobalNorm() {
         double a = decayed.clipGradNorm(0), b = notDecayed.clipGradNorm(0), total = Math.hypot(a, b);
@@ -280,9 +308,12 @@ public final class InfinityTrainer implements AutoCloseable {
 
     // ------------------------------------------------------------------ data
 
-    /** A batch ready for the transformer: captions, schedule and the raw latents (host, B*d*h*w). */
-    private record Prepared(List<String> captions, ScaleSchedule schedule, float[] latents, Shape shape) {
+    /** A batch ready for the transformer: captions, the transformer's schedule and the raw latents (host, B*d*h*w). */
+    private record Prepared(List<String> captions, ScaleSchedule schedule, boolean patchify, float[] latents, Shape shape) {
         NDArray latents(NDManager m) { return m.create(latents, shape); }
+
+        /** The schedule in tokenizer cells (twice each side with spatial patchify). */
+        ScaleSchedule cellSchedule() { return patchify ? SpatialPatchify.cells(schedule) : schedule; }
     }
 
     private T2IDataset dataset(Path meta, HeldOutSplit split, int batch, long seed) {
@@ -311,7 +342,8 @@ public final class InfinityTrainer implements AutoCloseable {
         }
         float[] all = new float[batch.size() * per];
         for (int i = 0; i < batch.size(); i++) System.arraycopy(latentCache.get(key(batch, i)), 0, all, i * per, per);
-        return new Prepared(batch.captions(), scheduleFor(h, w), all, new Shape(batch.size(), d, h, w));
+        ScaleSchedule schedule = patchify ? scheduleFor(h / 2, w / 2) : scheduleFor(h, w);
+        return new Prepared(batch.captions(), schedule, patchify, all, new Shape(batch.size(), d, h, w));
     }
 
     /** A well-mixed seed for step-local randomness (SplitMix64 finaliser): resuming at a step redraws the same values. */
@@ -376,12 +408,12 @@ public final class InfinityTrainer implements AutoCloseable {
         double[] sl = null, sb = null, st = null;
         for (Prepared p : val) {
             try (NDManager scope = model.manager().newSubManager()) {
-                BitwiseSelfCorrection.Result r = inputs.apply(p.latents(scope), p.schedule, new Random(seed));
+                Tokens t = tokens(inputs, p, scope, new Random(seed));
                 TextCondition tc = text.encode(p.captions);
                 tc.features().attach(scope);
-                NDArray logits = model.forward(tc, r.inputs(), p.schedule);
+                NDArray logits = model.forward(tc, t.inputs(), p.schedule);
                 BitLoss lossFn = losses.computeIfAbsent(p.schedule, s -> new BitLoss(s, cfg.labelSmoothing(), cfg.reweightLossByScale()));
-                BitLoss.Metrics m = lossFn.metrics(lossFn.compute(logits, gtBits(r.gtBits()), scope));
+                BitLoss.Metrics m = lossFn.metrics(lossFn.compute(logits, t.gtBits(), scope));
                 double w = p.captions.size();
                 loss += m.loss() * w;
                 bits += m.bitAcc() * w;

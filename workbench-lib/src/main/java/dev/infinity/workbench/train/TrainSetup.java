@@ -57,8 +57,12 @@ public final class TrainSetup {
         return out;
     }
 
-    /** A preset with the text width/length of the text encoder and the tokenizer's d. */
-    public static InfinityConfig modelConfig(String preset, int textChannels, int textMaxLen, int codebookDim) {
-        return InfinityConfig.preset(preset).toBuilder().textChannels(textChannels).textMaxLen(textMaxLen).codebookDim(codebookDim).build();
+    /**
+     * A preset with the text width/length of the text encoder and the tokenizer's d; with {@code patchify} each
+     * token is a 2x2 patch of tokenizer cells (4d bits, {@code apply_spatial_patchify}).
+     */
+    public static InfinityConfig modelConfig(String preset, int textChannels, int textMaxLen, int tokenizerDim, boolean patchify) {
+        return InfinityConfig.preset(preset).toBuilder().textChannels(textChannels).textMaxLen(textMaxLen)
+                .codebookDim(patchify ? 4 * tokenizerDim : tokenizerDim).applySpatialPatchify(patchify).build();
     }
 }

@@ -52,7 +52,7 @@ class InfinityTrainerTest {
     static InfinityTrainer trainer(NDManager m, TrainConfig cfg, boolean trainText) {
         Engine.getInstance().setRandomSeed(11);
         ToyTextEncoder text = TextEncoders.toy(m, 128, captions, 16);
-        InfinityConfig mc = TrainSetup.modelConfig("micro", 128, 16, 8);
+        InfinityConfig mc = TrainSetup.modelConfig("micro", 128, 16, 8, false);
         return new InfinityTrainer(new Infinity(m, mc), text, tokenizer, cfg.toBuilder().trainTextEncoder(trainText).build());
     }
 
@@ -87,6 +87,23 @@ class InfinityTrainerTest {
             List<String> csv = readLines(out.resolve("metrics.csv"));
             assertEquals(42, csv.size(), "header + step 0 + 40 steps");
             assertTrue(csv.get(0).startsWith("step,loss,loss_mean,bit_acc,token_acc,grad_norm,lr,images_per_s"));
+        }
+    }
+
+    /** With spatial patchify the 4x4-cell latent becomes 1x1 and 2x2 tokens of 4 x 8 bits, and the run learns. */
+    @Test
+    void patchifiedTransformerTrainsOnTwoByTwoCellTokens(@TempDir Path out) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(11);
+            ToyTextEncoder text = TextEncoders.toy(m, 128, captions, 16);
+            InfinityConfig mc = TrainSetup.modelConfig("micro", 128, 16, 8, true);
+            assertEquals(32, mc.codebookDim());
+            try (InfinityTrainer t = new InfinityTrainer(new Infinity(m, mc), text, tokenizer, config().steps(30).checkpointEvery(1000).build())) {
+                List<InfinityTrainer.StepMetrics> h = t.train(DATA, out);
+                BitLoss.Metrics first = h.get(0).val(), last = h.get(h.size() - 1).val();
+                assertEquals(2, last.scaleLoss().length, "token schedule 1x1, 2x2");
+                assertTrue(last.loss() < first.loss() - 0.02, "val loss " + first.loss() + " -> " + last.loss());
+            }
         }
     }
 
