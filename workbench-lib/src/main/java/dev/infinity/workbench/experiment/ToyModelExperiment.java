@@ -37,8 +37,10 @@ public final class ToyModelExperiment implements Experiment {
         ExperimentSpec spec = ctx.spec();
         Path data = ctx.repoRoot().resolve(spec.getString("data", "data/infinity_toy_data"));
         int imageSize = spec.getInt("image_size", 64);
-        Path tokDir = ctx.outDir().resolve("tokenizer");
-        ctx.part("tokenizer", () -> {
+        // "tok_dir": reuse a tokenizer trained before (e.g. by another toy-model experiment) instead of training one
+        String reuse = spec.getString("tok_dir", null);
+        Path tokDir = reuse != null ? ctx.repoRoot().resolve(reuse) : ctx.outDir().resolve("tokenizer");
+        if (reuse == null) ctx.part("tokenizer", () -> {
             VaeConfig config = VaeConfig.builder().baseChannels(spec.getInt("tok_base_channels", 32))
                     .chMult(spec.getInts("tok_ch_mult", 1, 2, 2, 2)).numResBlocks(spec.getInt("tok_res_blocks", 1))
                     .patchSize(spec.getInt("tok_patch", 8)).codebookDim(spec.getInt("d", 16))
