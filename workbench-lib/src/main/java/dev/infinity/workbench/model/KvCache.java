@@ -3,10 +3,7 @@ package dev.infinity.workbench.model;
 import ai.djl.ndarray.NDArray;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Per-block state of autoregressive inference: self-attention keys/values of every token so far (after RoPE), and
@@ -19,18 +16,13 @@ public final class KvCache {
         NDArray k, v;                        // (B, H, tokens so far, hd)
         CrossAttention.TextKv textKv;        // bf16-rounded text keys/values
         CrossAttnBlock.Modulation modulation;
-        private final Map<String, NDArray> constants = new HashMap<>();
-
-        /** The array stored under {@code key}, computed by {@code make} the first time. */
-        NDArray constant(String key, Supplier<NDArray> make) {
-            return constants.computeIfAbsent(key, x -> make.get());
-        }
+        SelfAttention.Factors attention;
 
         void collect(List<NDArray> out) {
             if (k != null) { out.add(k); out.add(v); }
             if (textKv != null) out.addAll(textKv.arrays());
             if (modulation != null) out.addAll(modulation.arrays());
-            out.addAll(constants.values());
+            if (attention != null) out.addAll(attention.arrays());
         }
     }
 

@@ -2,13 +2,9 @@ package dev.infinity.workbench.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
 import dev.infinity.workbench.nn.Functional;
-
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** The element-wise functions of the transformer, written out where DJL's built-ins differ from PyTorch's. */
 final class Ops {
@@ -19,19 +15,12 @@ final class Ops {
         return Functional.inScope(temp, like.getManager());
     }
 
-    /** Ones and zeros (C) per device, the identity affine of {@link #layerNorm(NDArray, float)}; never freed. */
-    private static final Map<String, NDArray[]> IDENTITY_AFFINE = new ConcurrentHashMap<>();
-    private static final Map<Device, NDManager> CONSTANTS = new ConcurrentHashMap<>();
-
-    /** LayerNorm over the last axis without affine weights. */
+    /** LayerNorm over the last axis without affine weights (an identity affine of process-wide ones and zeros). */
     static NDArray layerNorm(NDArray x, float eps) {
-        long c = x.getShape().get(x.getShape().dimension() - 1);
+        Shape c = new Shape(x.getShape().get(x.getShape().dimension() - 1));
         Device device = x.getDevice();
-        NDArray[] affine = IDENTITY_AFFINE.computeIfAbsent(device + "/" + c, k -> {
-            NDManager m = CONSTANTS.computeIfAbsent(device, NDManager::newBaseManager);
-            return new NDArray[] {m.ones(new Shape(c)), m.zeros(new Shape(c))};
-        });
-        return LayerNorm.layerNorm(x, new Shape(c), affine[0], affine[1], eps).singletonOrThrow();
+        NDArray ones = Functional.constant(device, "ones " + c, m -> m.ones(c)), zeros = Functional.constant(device, "zeros " + c, m -> m.zeros(c));
+        return LayerNorm.layerNorm(x, c, ones, zeros, eps).singletonOrThrow();
     }
 
     /** LayerNorm with affine weight and bias. */

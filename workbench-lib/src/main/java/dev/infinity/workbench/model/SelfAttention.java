@@ -10,6 +10,8 @@ import dev.infinity.workbench.nn.Linear;
 import dev.infinity.workbench.nn.Module;
 import dev.infinity.workbench.nn.Parameter;
 
+import java.util.List;
+
 /**
  * Block-causal self-attention over the token map (official {@code SelfAttention}, key names {@code mat_qkv},
  * {@code q_bias}, {@code v_bias}, {@code zero_k_bias}, {@code scale_mul_1H11}, {@code proj}).
@@ -41,18 +43,20 @@ public final class SelfAttention extends Module {
         proj = child("proj", new Linear(manager, embedDim, embedDim, true));
     }
 
-    /** The q/k/v bias {@code [q_bias, 0, v_bias]} (3C) of {@code mat_qkv}. */
-    NDArray qkvBias(NDArray like) {
-        return Ops.onManagerOf(like, qBias.array().concat(zeroKBias.array()).concat(vBias.array()));
+    /**
+     * The parameter-only factors of one forward: the q/k/v bias {@code [q_bias, 0, v_bias]} (3C) of {@code mat_qkv},
+     * and with cosine attention the (2, 1, H, 1, 1) factor of the L2-normalised (q, k) pair:
+     * {@code exp(min(scale_mul, ln 100))} for q, 1 for k (else null).
+     */
+    record Factors(NDArray qkvBias, NDArray qkScale) {
+        List<NDArray> arrays() { return qkScale == null ? List.of(qkvBias) : List.of(qkvBias, qkScale); }
     }
 
-    /**
-     * The factor of the L2-normalised (q, k) pair, (2, 1, H, 1, 1): {@code exp(min(scale_mul, ln 100))} for q and 1 for k
-     * (cosine attention only).
-     */
-    NDArray qkScale(NDArray like) {
+    Factors factors(NDArray like) {
+        NDArray bias = Ops.onManagerOf(like, qBias.array().concat(zeroKBias.array()).concat(vBias.array()));
+        if (!cosAttn) return new Factors(bias, null);
         NDArray mul = Ops.onManagerOf(like, scaleMul.array().minimum(Functional.constant(like, MAX_SCALE_MUL)).exp());   // 1 H 1 1
-        return mul.stack(like.getManager().ones(mul.getShape()), 0);
+        return new Factors(bias, mul.stack(like.getManager().ones(mul.getShape()), 0));
     }
 
     /**
@@ -65,13 +69,12 @@ public final class SelfAttention extends Module {
     NDArray forward(NDArray x, NDArray cos, NDArray sin, int[] segments, KvCache.Layer cache) {
         Shape s = x.getShape();
         long b = s.get(0), l = s.get(1), c = s.get(2);
-        NDArray bias = cache == null ? qkvBias(x) : cache.constant("sa.qkv_bias", () -> qkvBias(x));
-        NDArray qkv = Functional.linear(x, matQkv.weight.array(), bias).reshape(b, l, 3, heads, headDim).transpose(2, 0, 3, 1, 4);   // 3 B H l hd
+        Factors f = cache == null ? factors(x) : cache.attention != null ? cache.attention : (cache.attention = factors(x));
+        NDArray qkv = Functional.linear(x, matQkv.weight.array(), f.qkvBias()).reshape(b, l, 3, heads, headDim).transpose(2, 0, 3, 1, 4);   // 3 B H l hd
         NDArray qk = qkv.get("0:2"), v = qkv.get(2);
         float scale = 1f;
         if (cosAttn) {
-            NDArray qkScale = cache == null ? qkScale(x) : cache.constant("sa.qk_scale", () -> qkScale(x));
-            qk = Functional.mulOwned(qk.normalize(2, -1, 1e-12), qkScale);
+            qk = Functional.mulOwned(qk.normalize(2, -1, 1e-12), f.qkScale());
         } else {
             scale = (float) (1 / Math.sqrt(headDim));
         }

@@ -8,6 +8,7 @@ import ai.djl.nn.Activation;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Stateless functions shared by the modules (PyTorch's {@code torch.nn.functional}), written so they are safe in
@@ -20,9 +21,9 @@ public final class Functional {
     /** {@code 0.5 (1 + tanh(z)) = sigmoid(2z)}: GELU-tanh is {@code x * sigmoid(x * (GELU_A + GELU_B * x^2))}. */
     private static final float GELU_A = (float) (2 * GELU_BETA), GELU_B = (float) (2 * GELU_BETA * GELU_KAPPA);
 
-    /** Float32 0-d constants per device and value, created once and never freed (see {@link #constant}). */
+    /** Process-wide constant arrays per device and key, created once and never freed (see {@link #constant(Device, String, Function)}). */
     private static final Map<Device, NDManager> CONSTANT_MANAGERS = new ConcurrentHashMap<>();
-    private static final Map<Device, Map<Float, NDArray>> CONSTANTS = new ConcurrentHashMap<>();
+    private static final Map<String, NDArray> CONSTANTS = new ConcurrentHashMap<>();
 
     private Functional() {}
 
@@ -50,9 +51,12 @@ public final class Functional {
      * {@link #scalar}, without creating an array per call (for constants of the model's formulas).
      */
     public static NDArray constant(NDArray like, float v) {
-        Device device = like.getDevice();
-        return CONSTANTS.computeIfAbsent(device, d -> new ConcurrentHashMap<>())
-                .computeIfAbsent(v, x -> CONSTANT_MANAGERS.computeIfAbsent(device, NDManager::newBaseManager).create(x));
+        return constant(like.getDevice(), "scalar " + v, m -> m.create(v));
+    }
+
+    /** The constant array {@code make} creates for {@code key} on {@code device}, made once and kept for the process. */
+    public static NDArray constant(Device device, String key, Function<NDManager, NDArray> make) {
+        return CONSTANTS.computeIfAbsent(device + "/" + key, k -> make.apply(CONSTANT_MANAGERS.computeIfAbsent(device, NDManager::newBaseManager)));
     }
 
     /** {@code a * b}; in place on {@code a} when no gradient is recorded, so {@code a} must be a temporary the caller owns. */

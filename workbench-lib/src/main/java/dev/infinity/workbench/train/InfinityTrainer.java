@@ -181,7 +181,7 @@ public final class InfinityTrainer implements AutoCloseable {
             try (NDManager scope = model.manager().newSubManager()) {
                 Prepared p = prepare(batch, scope);
                 Random rng = new Random(mix(cfg.seed(), step));
-                Tokens t = tokens(bsc, p, scope, rng);
+                Tokens t = tokens(corrupt(p.latents(scope), p.cellSchedule(), rng), p);
                 boolean[] drop = new boolean[p.captions.size()];
                 for (int i = 0; i < drop.length; i++) drop[i] = rng.nextDouble() < cfg.condDropRate();
                 o = step(p.captions, drop, t.inputs(), t.gtBits(), p.schedule, lr, step, scope);
@@ -252,11 +252,10 @@ public final class InfinityTrainer implements AutoCloseable {
     private record Tokens(NDArray inputs, int[] gtBits) {}
 
     /**
-     * Inputs and labels of a prepared batch: bitwise self-correction on the tokenizer's scales, then, with spatial
-     * patchify, every scale's cells regrouped into tokens of 2x2 cells (as the official trainer does).
+     * Inputs and labels of a prepared batch from the self-correction result on the tokenizer's scales; with spatial
+     * patchify every scale's cells are regrouped into tokens of 2x2 cells (as the official trainer does).
      */
-    private Tokens tokens(BitwiseSelfCorrection inputs, Prepared p, NDManager scope, Random rng) {
-        BitwiseSelfCorrection.Result r = inputs.apply(p.latents(scope), p.cellSchedule(), rng);
+    private Tokens tokens(BitwiseSelfCorrection.Result r, Prepared p) {
         if (!patchify) return new Tokens(r.inputs(), gtBits(r.gtBits()));
         ScaleSchedule cells = p.cellSchedule();
         NDList x = new NDList(), gt = new NDList();
@@ -408,7 +407,7 @@ public final class InfinityTrainer implements AutoCloseable {
         double[] sl = null, sb = null, st = null;
         for (Prepared p : val) {
             try (NDManager scope = model.manager().newSubManager()) {
-                Tokens t = tokens(inputs, p, scope, new Random(seed));
+                Tokens t = tokens(inputs.apply(p.latents(scope), p.cellSchedule(), new Random(seed)), p);
                 TextCondition tc = text.encode(p.captions);
                 tc.features().attach(scope);
                 NDArray logits = model.forward(tc, t.inputs(), p.schedule);
