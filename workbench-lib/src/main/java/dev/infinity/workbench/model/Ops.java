@@ -1,8 +1,6 @@
 package dev.infinity.workbench.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
 import dev.infinity.workbench.nn.Functional;
 
@@ -13,14 +11,6 @@ final class Ops {
     /** Moves a temporary derived from parameters only onto the manager of the activations it is used with. */
     static NDArray onManagerOf(NDArray like, NDArray temp) {
         return Functional.inScope(temp, like.getManager());
-    }
-
-    /** LayerNorm over the last axis without affine weights (an identity affine of process-wide ones and zeros). */
-    static NDArray layerNorm(NDArray x, float eps) {
-        Shape c = new Shape(x.getShape().get(x.getShape().dimension() - 1));
-        Device device = x.getDevice();
-        NDArray ones = Functional.constant(device, "ones " + c, m -> m.ones(c)), zeros = Functional.constant(device, "zeros " + c, m -> m.zeros(c));
-        return LayerNorm.layerNorm(x, c, ones, zeros, eps).singletonOrThrow();
     }
 
     /** LayerNorm with affine weight and bias. */
@@ -35,7 +25,7 @@ final class Ops {
 
     /** {@code LN(x) * gain + shift} with {@code gain = 1 + scale} computed by the caller (once per conditioning). */
     static NDArray modulate(NDArray x, NDArray gain, NDArray shift, float eps) {
-        return Functional.addOwned(Functional.mulOwned(layerNorm(x, eps), gain), shift);
+        return Functional.addOwned(Functional.mulOwned(Functional.layerNorm(x, eps), gain), shift);
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
 import java.util.Map;
@@ -67,6 +68,14 @@ public final class Functional {
     /** {@code a + b}; in place on {@code a} when no gradient is recorded (see {@link #mulOwned}). */
     public static NDArray addOwned(NDArray a, NDArray b) {
         return inference() ? a.addi(b) : a.add(b);
+    }
+
+    /** LayerNorm over the last axis without affine weights (an identity affine of process-wide ones and zeros). */
+    public static NDArray layerNorm(NDArray x, float eps) {
+        Shape c = new Shape(x.getShape().get(x.getShape().dimension() - 1));
+        Device device = x.getDevice();
+        NDArray ones = constant(device, "ones " + c, m -> m.ones(c)), zeros = constant(device, "zeros " + c, m -> m.zeros(c));
+        return ai.djl.nn.norm.LayerNorm.layerNorm(x, c, ones, zeros, eps).singletonOrThrow();
     }
 
     /** {@code F.linear}: x (..., in) → (..., out) with PyTorch's fused kernel; the result lives on x's manager. */

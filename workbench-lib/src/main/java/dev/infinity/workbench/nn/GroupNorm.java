@@ -30,10 +30,7 @@ public class GroupNorm extends Module {
         Shape shape = x.getShape();
         long b = shape.get(0), c = shape.get(1);
         NDManager scope = x.getManager();
-        NDArray grouped = x.reshape(b, groups, -1);
-        Shape normalized = new Shape(grouped.getShape().get(2));
-        NDArray y = ai.djl.nn.norm.LayerNorm.layerNorm(grouped, normalized, scope.ones(normalized), scope.zeros(normalized), eps)
-                .singletonOrThrow().reshape(shape);
+        NDArray y = Functional.layerNorm(x.reshape(b, groups, -1), eps).reshape(shape);
         long[] perChannel = new long[shape.dimension()];
         java.util.Arrays.fill(perChannel, 1);
         perChannel[1] = c;
