@@ -61,6 +61,7 @@ final class TrainCommand implements Command {
             }
         }
         if (args.get("patch", null) != null) b.patchSize(args.getInt("patch", 16));
+        if (args.get("res-blocks", null) != null) b.numResBlocks(args.getInt("res-blocks", 2));
         if (args.get("norm-groups", null) != null) b.normGroups(args.getInt("norm-groups", 0));
         VaeConfig cfg = b.build();
         TokenizerTrainer.Options o = new TokenizerTrainer.Options()
