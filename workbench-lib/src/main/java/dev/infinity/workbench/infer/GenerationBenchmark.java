@@ -21,14 +21,14 @@ public final class GenerationBenchmark {
     /**
      * Median timings over the timed runs (medians resist the other tenants of a shared machine better than means):
      * wall seconds of the transformer (sampling and next-scale inputs included) and of the tokenizer decode, per-scale
-     * wall seconds, and process CPU seconds of each (all native threads).
+     * wall seconds, and process CPU seconds of each (all native threads). {@code samplingOverForward} is the median of
+     * each run's sampling time over the teacher-forced forward measured right after it (the KV cache's target is below
+     * 1.3): pairing the two cancels the machine's drift between runs.
      */
     public record Result(String name, long parameters, double transformerSeconds, double transformerCpuSeconds, double decodeSeconds,
-                         double decodeCpuSeconds, double[] scaleSeconds, double gflopsPerImage, double teacherForcedSeconds, int runs) {
+                         double decodeCpuSeconds, double[] scaleSeconds, double gflopsPerImage, double teacherForcedSeconds,
+                         double samplingOverForward, int runs) {
         public double gflopsPerSecond() { return gflopsPerImage / transformerSeconds; }
-
-        /** Sampling time over one teacher-forced forward of the same tokens (the KV cache's target is below 1.3). */
-        public double samplingOverForward() { return transformerSeconds / teacherForcedSeconds; }
     }
 
     /**
@@ -47,7 +47,8 @@ public final class GenerationBenchmark {
         NDArray features = manager.randomNormal(new Shape((long) batch * promptTokens, config.textChannels()));
         TextCondition text = TextCondition.of(features, lens);
         int rows = guided(options) ? 2 * batch : batch;
-        double[] t = new double[runs], tCpu = new double[runs], d = new double[runs], dCpu = new double[runs], forward = new double[runs];
+        double[] t = new double[runs], tCpu = new double[runs], d = new double[runs], dCpu = new double[runs], forward = new double[runs],
+                ratio = new double[runs];
         double[][] perScale = new double[schedule.size()][runs];
         for (int i = 0; i < warmup + runs; i++) {
             int r = i - warmup;
@@ -70,13 +71,17 @@ public final class GenerationBenchmark {
             }
             if (options.kvCache()) {
                 double f = teacherForcedSeconds(manager, model, schedule, rows, features, promptTokens);
-                if (r >= 0) forward[r] = f;
+                if (r >= 0) {
+                    forward[r] = f;
+                    ratio[r] = t[r] / f;
+                }
             }
         }
         double[] scales = new double[perScale.length];
         for (int s = 0; s < scales.length; s++) scales[s] = median(perScale[s]);
         return new Result(name, config.parameterCount(), median(t), median(tCpu), median(d), median(dCpu), scales,
-                flops(config, schedule, options, batch, promptTokens) / 1e9, options.kvCache() ? median(forward) : Double.NaN, runs);
+                flops(config, schedule, options, batch, promptTokens) / 1e9, options.kvCache() ? median(forward) : Double.NaN,
+                options.kvCache() ? median(ratio) : Double.NaN, runs);
     }
 
     static double median(double[] v) {
