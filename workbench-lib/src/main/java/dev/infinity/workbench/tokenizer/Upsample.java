@@ -22,7 +22,7 @@ import dev.infinity.workbench.nn.Module;
  * another order.
  */
 public class Upsample extends Module {
-    /** Rows (phase a, tap r), columns the 3x3 kernel's taps k: which of w0, w1, w2 each 2-tap kernel sums. */
+    /** (phase a, tap r, 3x3 tap k): which of w0, w1, w2 each 2-tap kernel sums. */
     private static final float[] PHASE_TAPS = {1, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1};
 
     private final Conv2d conv;
@@ -57,12 +57,13 @@ public class Upsample extends Module {
     static NDArray phaseKernels(NDArray weight) {
         Shape s = weight.getShape();
         long out = s.get(0), in = s.get(1);
-        // (9, 16): tap (k, l) of the 3x3 kernel → entry (a, r, b, s) of the phase kernels, the Kronecker product of PHASE_TAPS with itself
+        // (4, 9, 4): for phase (a, b), tap (k, l) of the 3x3 kernel → tap (r, s) of its 2x2 kernel, PHASE_TAPS rows a ⊗ rows b
         NDArray combine = Functional.constant(weight.getDevice(), "upsample phase taps", m -> {
-            NDArray taps = m.create(PHASE_TAPS, new Shape(4, 3));
-            return taps.reshape(4, 1, 3, 1).mul(taps.reshape(1, 4, 1, 3)).reshape(16, 9).transpose();
+            NDArray taps = m.create(PHASE_TAPS, new Shape(2, 2, 3));                             // (a, r, k)
+            return taps.reshape(2, 1, 2, 1, 3, 1).mul(taps.reshape(1, 2, 1, 2, 1, 3))          // (a, b, r, s, k, l)
+                    .reshape(4, 4, 9).transpose(0, 2, 1).duplicate();
         });
-        return weight.reshape(out * in, 9).matMul(combine)
-                .reshape(out, in, 2, 2, 2, 2).transpose(2, 4, 0, 1, 3, 5).reshape(4 * out, in, 2, 2);
+        // one batched product, already in output-channel order: (1, C'C, 9) x (4, 9, 4) → (4, C'C, 4) = (4C', C, 2, 2)
+        return weight.reshape(1, out * in, 9).matMul(combine).reshape(4 * out, in, 2, 2);
     }
 }
