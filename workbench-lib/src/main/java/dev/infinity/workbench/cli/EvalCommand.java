@@ -2,15 +2,22 @@ package dev.infinity.workbench.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.infinity.workbench.data.ImagePreprocess;
+import dev.infinity.workbench.data.T2IDataset;
 import dev.infinity.workbench.data.toy.ToyPrompt;
 import dev.infinity.workbench.eval.FeatureStatistics;
 import dev.infinity.workbench.eval.FrechetDistance;
+import dev.infinity.workbench.eval.GenEvalCeiling;
 import dev.infinity.workbench.eval.GenEvalScorer;
 import dev.infinity.workbench.eval.ImageMetrics;
 import dev.infinity.workbench.eval.InceptionV3Fid;
 import dev.infinity.workbench.eval.Rfid;
 import dev.infinity.workbench.eval.ShapeFidelity;
 import dev.infinity.workbench.eval.TokenizerTable;
+import dev.infinity.workbench.tokenizer.BsqVae;
+import dev.infinity.workbench.tokenizer.Tokenizer;
+import dev.infinity.workbench.train.TrainSetup;
 import tech.tablesaw.api.Table;
 
 import javax.imageio.ImageIO;
@@ -21,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -34,6 +42,8 @@ final class EvalCommand implements Command {
     public String summary() {
         return "recon REF_DIR REC_DIR [--inception FILE] [--ssim luminance] [--csv OUT] | fid A B --inception FILE [--save-stats DIR]"
                 + " (A, B: image folders or mu.npy/sigma.npy folders) | geneval PROMPTS.jsonl IMAGES_DIR [--csv OUT]"
+                + " | geneval PROMPTS.jsonl --real SPLITS_DIR [--tokenizer DIR] [--size 64] [--h-div-w 1.0] [--csv OUT]: the data set's own"
+                + " images (optionally after a tokenizer round trip) as the generated ones, a generator's ceiling"
                 + " | val META_DIR [--model models/toy] [--noise 0] [--batches 4] [--batch 8] [--seed 0] [--csv OUT]: loss and accuracies per scale"
                 + " | tokenizer TOKENIZER_DIR IMAGES_DIR [--n 200] [--size 64]: round-trip PSNR and toy-shape fidelity";
     }
@@ -84,15 +94,12 @@ final class EvalCommand implements Command {
         args.rejectUnknown();
         List<Path> files = images(dir);
         List<BufferedImage> a = new ArrayList<>(), b = new ArrayList<>();
-        try (var vae = dev.infinity.workbench.train.TrainSetup.tokenizer(tok)) {
-            var tokenizer = dev.infinity.workbench.tokenizer.Tokenizer.of(vae);
+        try (BsqVae vae = TrainSetup.tokenizer(tok)) {
+            UnaryOperator<BufferedImage> roundTrip = roundTrip(vae);
             for (Path f : files.subList(0, Math.min(n, files.size()))) {
-                BufferedImage img = dev.infinity.workbench.data.ImagePreprocess.resizeCrop(read(f), size, size);
+                BufferedImage img = ImagePreprocess.resizeCrop(read(f), size, size);
                 a.add(img);
-                try (NDManager m = vae.manager().newSubManager()) {   // at this size, not the generation template's
-                    NDArray x = m.create(dev.infinity.workbench.data.ImagePreprocess.toTensor(img, size, size), new ai.djl.ndarray.types.Shape(1, 3, size, size));
-                    b.add(dev.infinity.workbench.tokenizer.Tokenizer.toImages(tokenizer.decode(tokenizer.encode(x))).get(0));
-                }
+                b.add(roundTrip.apply(img));
             }
         }
         ImageMetrics.SetResult r = new ImageMetrics(ImageMetrics.SsimMode.PER_CHANNEL).compareImages(a, b);
@@ -100,6 +107,18 @@ final class EvalCommand implements Command {
         System.out.printf(Locale.ROOT, "%d images at %dx%d: PSNR %.2f dB; toy detector: same objects in %d images (%.3f), %d of %d objects kept (%.3f)%n",
                 a.size(), size, size, r.meanPsnr(), s.imagesAgreeing(), s.imageAgreement(), s.objectsKept(), s.objects(), s.objectRecall());
         return 0;
+    }
+
+    /** Encode → decode through the tokenizer at the image's own size (not the generation template's). */
+    private static UnaryOperator<BufferedImage> roundTrip(BsqVae vae) {
+        Tokenizer tokenizer = Tokenizer.of(vae);
+        return img -> {
+            int h = img.getHeight(), w = img.getWidth();
+            try (NDManager m = vae.manager().newSubManager()) {
+                NDArray x = m.create(ImagePreprocess.toTensor(img, h, w), new Shape(1, 3, h, w));
+                return Tokenizer.toImages(tokenizer.decode(tokenizer.encode(x))).get(0);
+            }
+        };
     }
 
     private int fid(Args args) throws IOException {
@@ -121,8 +140,15 @@ final class EvalCommand implements Command {
 
     private int geneval(Args args) throws IOException {
         List<ToyPrompt> prompts = ToyPrompt.readAll(Path.of(args.positional(1, "prompts jsonl")));
+        String csv = args.get("csv", null), real = args.get("real", null);
+        Table t = real != null ? genevalCeiling(args, prompts, Path.of(real)) : genevalGenerated(args, prompts);
+        System.out.println(t.print());
+        if (csv != null) TokenizerTable.writeCsv(t, Path.of(csv));
+        return 0;
+    }
+
+    private Table genevalGenerated(Args args, List<ToyPrompt> prompts) throws IOException {
         Path dir = Path.of(args.positional(2, "generated images folder"));
-        String csv = args.get("csv", null);
         args.rejectUnknown();
         List<List<BufferedImage>> images = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
@@ -135,10 +161,29 @@ final class EvalCommand implements Command {
                     + samples + "/*.png (GenEval layout) or " + single);
             images.add(group);
         }
-        Table t = GenEvalScorer.table(new GenEvalScorer().scoreAll(prompts, images));
-        System.out.println(t.print());
-        if (csv != null) TokenizerTable.writeCsv(t, Path.of(csv));
-        return 0;
+        return GenEvalScorer.table(new GenEvalScorer().scoreAll(prompts, images));
+    }
+
+    /** The data set's own images for each prompt (short caption = prompt), optionally round-tripped through a tokenizer. */
+    private Table genevalCeiling(Args args, List<ToyPrompt> prompts, Path splits) throws IOException {
+        String tok = args.get("tokenizer", null);
+        int size = args.getInt("size", 64);
+        double hDivW = args.getDouble("h-div-w", 1.0);
+        args.rejectUnknown();
+        List<List<Path>> files = GenEvalCeiling.captionedImages(prompts, splits, T2IDataset.builder(splits).build().imageRoot(), hDivW);
+        long matched = files.stream().filter(l -> !l.isEmpty()).count(), count = files.stream().mapToLong(List::size).sum();
+        System.out.printf(Locale.ROOT, "%d of %d prompts are the short caption of %d images (h/w %s) in %s%n", matched, prompts.size(), count, hDivW, splits);
+        List<GenEvalScorer.Outcome> outcomes;
+        if (tok == null) {
+            outcomes = GenEvalCeiling.score(prompts, files, size, UnaryOperator.identity());
+        } else {
+            try (BsqVae vae = TrainSetup.tokenizer(Path.of(tok))) {
+                outcomes = GenEvalCeiling.score(prompts, files, size, roundTrip(vae));
+            }
+        }
+        Table t = GenEvalScorer.table(outcomes);
+        t.setName("images of " + splits + " at " + size + "x" + size + (tok == null ? "" : " through the tokenizer " + tok));
+        return t;
     }
 
     /** Validation loss / bit and token accuracy per scale of a toy model bundle on a split, with BSC noise on the inputs. */

@@ -1,0 +1,86 @@
+package dev.infinity.workbench.eval;
+
+import dev.infinity.workbench.data.DataRecord;
+import dev.infinity.workbench.data.ImageLoader;
+import dev.infinity.workbench.data.ImagePreprocess;
+import dev.infinity.workbench.data.ImageRoot;
+import dev.infinity.workbench.data.SplitFile;
+import dev.infinity.workbench.data.toy.ToyPrompt;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * The GenEval-style score of a data set's own images: for each evaluation prompt, the training images whose short
+ * caption ({@code text}) is exactly that prompt, resized and centre-cropped to the generator's size, optionally
+ * passed through a tokenizer round trip. On the images themselves it checks the detector at that size; after a round
+ * trip it is the ceiling of every generator on that tokenizer: a model that reproduced its training images exactly
+ * would score this.
+ */
+public final class GenEvalCeiling {
+    private GenEvalCeiling() {}
+
+    /**
+     * The image files per prompt (in prompt order; an empty list where no record's short caption is the prompt), read
+     * from the split files of {@code splits} whose template is {@code hDivW}.
+     *
+     * @throws IllegalArgumentException naming the file and line of a malformed record, or when no split file has that template
+     */
+    public static List<List<Path>> captionedImages(List<ToyPrompt> prompts, Path splits, ImageRoot root, double hDivW) throws IOException {
+        Map<String, List<Path>> byCaption = new HashMap<>();
+        List<SplitFile> files;
+        try (Stream<Path> s = Files.list(splits)) {
+            files = s.sorted().map(SplitFile::parse).flatMap(Optional::stream).filter(f -> Math.abs(f.hDivW() - hDivW) < 1e-3).toList();
+        }
+        if (files.isEmpty()) throw new IllegalArgumentException(splits + ": no split file of template h/w " + hDivW);
+        for (SplitFile f : files) {
+            List<String> lines = Files.readAllLines(f.path());
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) continue;
+                DataRecord r;
+                try {
+                    r = DataRecord.parse(lines.get(i), f, i + 1);
+                } catch (DataRecord.MalformedRecordException e) {
+                    throw new IllegalArgumentException(f.path().getFileName() + ":" + (i + 1) + ": " + e.getMessage(), e);
+                }
+                if (r.text() != null) byCaption.computeIfAbsent(r.text(), k -> new ArrayList<>()).add(root.resolve(r.imagePath()));
+            }
+        }
+        List<List<Path>> out = new ArrayList<>();
+        for (ToyPrompt p : prompts) out.add(byCaption.getOrDefault(p.prompt(), List.of()));
+        return out;
+    }
+
+    /**
+     * Scores every image of {@code images.get(i)} against {@code prompts.get(i)} after resizing and centre-cropping it
+     * to {@code size} x {@code size} and applying {@code roundTrip} ({@link UnaryOperator#identity()} for the images
+     * themselves). Prompts without images contribute nothing.
+     */
+    public static List<GenEvalScorer.Outcome> score(List<ToyPrompt> prompts, List<List<Path>> images, int size,
+                                                    UnaryOperator<BufferedImage> roundTrip) {
+        GenEvalScorer scorer = new GenEvalScorer();
+        List<GenEvalScorer.Outcome> out = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            for (Path file : images.get(i)) {
+                BufferedImage img;
+                try {
+                    img = ImagePreprocess.resizeCrop(ImageLoader.read(file), size, size);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e.getMessage(), e);
+                }
+                out.add(scorer.score(prompts.get(i), roundTrip.apply(img)));
+            }
+        }
+        return out;
+    }
+}

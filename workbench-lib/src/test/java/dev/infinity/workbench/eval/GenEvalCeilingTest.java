@@ -1,0 +1,53 @@
+package dev.infinity.workbench.eval;
+
+import dev.infinity.workbench.data.ImageRoot;
+import dev.infinity.workbench.data.toy.ToyPrompt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The committed toy data set scored as if its images were generated: the detector's view of real images. */
+class GenEvalCeilingTest {
+    static final Path DATA = ToyDetectorTest.repoRoot().resolve("data/infinity_toy_data");
+
+    @Test
+    void realToyImagesPassTheirOwnSingleObjectPromptsAndABlankImagePassesNone() throws Exception {
+        List<ToyPrompt> prompts = ToyPrompt.readAll(DATA.resolve("eval_prompts.jsonl")).stream()
+                .filter(p -> p.tag().equals("single_object")).toList();
+        List<List<Path>> images = GenEvalCeiling.captionedImages(prompts, DATA.resolve("splits"),
+                new ImageRoot(ToyDetectorTest.repoRoot(), ""), 1.0);
+        assertEquals(prompts.size(), images.size());
+        long count = images.stream().mapToLong(List::size).sum();
+        assertTrue(count >= 20, "the square template has " + count + " single-object training images of the evaluation prompts");
+        for (Path f : images.stream().flatMap(List::stream).toList()) assertTrue(Files.isRegularFile(f), f + " resolved");
+
+        List<GenEvalScorer.Outcome> real = GenEvalCeiling.score(prompts, images, 64, UnaryOperator.identity());
+        assertEquals(count, real.size());
+        long correct = real.stream().filter(GenEvalScorer.Outcome::correct).count();
+        assertTrue(correct >= 0.95 * count, correct + " of " + count + " real 64x64 images pass their own prompt");
+
+        UnaryOperator<BufferedImage> blank = img -> new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        assertEquals(0, GenEvalCeiling.score(prompts, images, 64, blank).stream().filter(GenEvalScorer.Outcome::correct).count());
+    }
+
+    @Test
+    void aMalformedRecordIsNamedByFileAndLine(@TempDir Path dir) throws Exception {
+        Path splits = Files.createDirectories(dir.resolve("splits"));
+        Files.writeString(splits.resolve("1.000_000000002.jsonl"),
+                "{\"image_path\":\"a.png\",\"h_div_w\":1.0,\"long_caption\":\"x\",\"text\":\"a red circle\"}\n{not json\n");
+        List<ToyPrompt> prompts = ToyPrompt.readAll(DATA.resolve("eval_prompts.jsonl"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GenEvalCeiling.captionedImages(prompts, splits, new ImageRoot(dir, ""), 1.0));
+        assertTrue(e.getMessage().startsWith("1.000_000000002.jsonl:2"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GenEvalCeiling.captionedImages(prompts, splits, new ImageRoot(dir, ""), 0.5));
+    }
+}
