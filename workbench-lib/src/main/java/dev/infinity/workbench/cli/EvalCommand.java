@@ -15,6 +15,7 @@ import dev.infinity.workbench.eval.InceptionV3Fid;
 import dev.infinity.workbench.eval.Rfid;
 import dev.infinity.workbench.eval.ShapeFidelity;
 import dev.infinity.workbench.eval.TokenizerTable;
+import dev.infinity.workbench.model.ToyModel;
 import dev.infinity.workbench.tokenizer.BsqVae;
 import dev.infinity.workbench.tokenizer.Tokenizer;
 import dev.infinity.workbench.train.TrainSetup;
@@ -42,8 +43,8 @@ final class EvalCommand implements Command {
     public String summary() {
         return "recon REF_DIR REC_DIR [--inception FILE] [--ssim luminance] [--csv OUT] | fid A B --inception FILE [--save-stats DIR]"
                 + " (A, B: image folders or mu.npy/sigma.npy folders) | geneval PROMPTS.jsonl IMAGES_DIR [--csv OUT]"
-                + " | geneval PROMPTS.jsonl --real SPLITS_DIR [--tokenizer DIR] [--size 64] [--h-div-w 1.0] [--csv OUT]: the data set's own"
-                + " images (optionally after a tokenizer round trip) as the generated ones, a generator's ceiling"
+                + " | geneval PROMPTS.jsonl --real SPLITS_DIR [--tokenizer DIR | --model DIR] [--size 64] [--h-div-w 1.0] [--csv OUT]: the data"
+                + " set's own images as the generated ones (after a tokenizer round trip: a generator's ceiling; --model: teacher-forced predictions)"
                 + " | val META_DIR [--model models/toy] [--noise 0] [--batches 4] [--batch 8] [--seed 0] [--csv OUT]: loss and accuracies per scale"
                 + " | tokenizer TOKENIZER_DIR IMAGES_DIR [--n 200] [--size 64]: round-trip PSNR and toy-shape fidelity";
     }
@@ -164,37 +165,51 @@ final class EvalCommand implements Command {
         return GenEvalScorer.table(new GenEvalScorer().scoreAll(prompts, images));
     }
 
-    /** The data set's own images for each prompt (short caption = prompt), optionally round-tripped through a tokenizer. */
+    /**
+     * The data set's own images for each prompt (short caption = prompt), as they are, round-tripped through a tokenizer
+     * ({@code --tokenizer}) or as a toy model predicts them teacher-forced ({@code --model}).
+     */
     private Table genevalCeiling(Args args, List<ToyPrompt> prompts, Path splits) throws IOException {
-        String tok = args.get("tokenizer", null);
+        String tok = args.get("tokenizer", null), model = args.get("model", null);
         int size = args.getInt("size", 64);
         double hDivW = args.getDouble("h-div-w", 1.0);
         args.rejectUnknown();
+        if (tok != null && model != null) throw new Args.UsageException("--tokenizer and --model exclude each other (a model brings its tokenizer)");
         List<List<Path>> files = GenEvalCeiling.captionedImages(prompts, splits, T2IDataset.builder(splits).build().imageRoot(), hDivW);
         long matched = files.stream().filter(l -> !l.isEmpty()).count(), count = files.stream().mapToLong(List::size).sum();
         System.out.printf(Locale.ROOT, "%d of %d prompts are the short caption of %d images (h/w %s) in %s%n", matched, prompts.size(), count, hDivW, splits);
         List<GenEvalScorer.Outcome> outcomes;
-        if (tok == null) {
-            outcomes = GenEvalCeiling.score(prompts, files, size, UnaryOperator.identity());
-        } else {
-            try (BsqVae vae = TrainSetup.tokenizer(Path.of(tok))) {
-                outcomes = GenEvalCeiling.score(prompts, files, size, roundTrip(vae));
+        String how;
+        if (model != null) {
+            try (ToyModel toy = ToyModel.load(Path.of(model))) {
+                size = toy.pixelSize();
+                how = " as " + model + " predicts them teacher-forced";
+                outcomes = GenEvalCeiling.score(prompts, files, size, toy::teacherForced);
             }
+        } else if (tok != null) {
+            try (BsqVae vae = TrainSetup.tokenizer(Path.of(tok))) {
+                UnaryOperator<BufferedImage> roundTrip = roundTrip(vae);
+                how = " through the tokenizer " + tok;
+                outcomes = GenEvalCeiling.score(prompts, files, size, (prompt, img) -> roundTrip.apply(img));
+            }
+        } else {
+            how = "";
+            outcomes = GenEvalCeiling.score(prompts, files, size, (prompt, img) -> img);
         }
         Table t = GenEvalScorer.table(outcomes);
-        t.setName("images of " + splits + " at " + size + "x" + size + (tok == null ? "" : " through the tokenizer " + tok));
+        t.setName("images of " + splits + " at " + size + "x" + size + how);
         return t;
     }
 
     /** Validation loss / bit and token accuracy per scale of a toy model bundle on a split, with BSC noise on the inputs. */
     private int validation(Args args) {
         Path meta = Path.of(args.positional(1, "split folder (official layout)"));
-        Path model = args.get("model", null) == null ? dev.infinity.workbench.model.ToyModel.bundledPath() : Path.of(args.get("model", null));
+        Path model = args.get("model", null) == null ? ToyModel.bundledPath() : Path.of(args.get("model", null));
         double noise = args.getDouble("noise", 0);
         int batches = args.getInt("batches", 4), batch = args.getInt("batch", 8), seed = args.getInt("seed", 0);
         String csv = args.get("csv", null);
         args.rejectUnknown();
-        try (var toy = dev.infinity.workbench.model.ToyModel.load(model)) {
+        try (var toy = ToyModel.load(model)) {
             var cfg = dev.infinity.workbench.train.TrainConfig.builder().batchSize(batch).pixelSize(toy.pixelSize()).build();
             try (var trainer = new dev.infinity.workbench.train.InfinityTrainer(toy.transformer(), toy.textEncoder(), toy.tokenizer(), cfg)) {
                 var m = trainer.evaluate(meta, batches, noise, seed);

@@ -17,15 +17,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
  * The GenEval-style score of a data set's own images: for each evaluation prompt, the training images whose short
  * caption ({@code text}) is exactly that prompt, resized and centre-cropped to the generator's size, optionally
- * passed through a tokenizer round trip. On the images themselves it checks the detector at that size; after a round
- * trip it is the ceiling of every generator on that tokenizer: a model that reproduced its training images exactly
- * would score this.
+ * transformed first. On the images themselves it checks the detector at that size; after a tokenizer round trip it is
+ * the ceiling of every generator on that tokenizer (a model that reproduced its training images exactly would score
+ * this); after a model's teacher-forced prediction ({@code ToyModel.teacherForced}) it separates the model's own
+ * mistakes from those that compound while sampling.
  */
 public final class GenEvalCeiling {
     private GenEvalCeiling() {}
@@ -63,11 +64,11 @@ public final class GenEvalCeiling {
 
     /**
      * Scores every image of {@code images.get(i)} against {@code prompts.get(i)} after resizing and centre-cropping it
-     * to {@code size} x {@code size} and applying {@code roundTrip} ({@link UnaryOperator#identity()} for the images
-     * themselves). Prompts without images contribute nothing.
+     * to {@code size} x {@code size} and applying {@code transform} (prompt text, image → image; {@code (p, img) -> img}
+     * for the images themselves). Prompts without images contribute nothing.
      */
     public static List<GenEvalScorer.Outcome> score(List<ToyPrompt> prompts, List<List<Path>> images, int size,
-                                                    UnaryOperator<BufferedImage> roundTrip) {
+                                                    BiFunction<String, BufferedImage, BufferedImage> transform) {
         GenEvalScorer scorer = new GenEvalScorer();
         List<GenEvalScorer.Outcome> out = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
@@ -78,7 +79,7 @@ public final class GenEvalCeiling {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e.getMessage(), e);
                 }
-                out.add(scorer.score(prompts.get(i), roundTrip.apply(img)));
+                out.add(scorer.score(prompts.get(i), transform.apply(prompts.get(i).prompt(), img)));
             }
         }
         return out;

@@ -1,6 +1,9 @@
 package dev.infinity.workbench.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import dev.infinity.workbench.tokenizer.ScaleSchedule;
 
 import java.util.ArrayList;
@@ -31,5 +34,20 @@ public final class SpatialPatchify {
     public static NDArray toCells(NDArray tokens, ScaleSchedule.Scale tokenScale) {
         long b = tokens.getShape().get(0), d = tokens.getShape().get(2) / 4, h = tokenScale.h(), w = tokenScale.w();
         return tokens.reshape(b, h, w, d, 2, 2).transpose(0, 1, 4, 2, 5, 3).reshape(b, 2 * h, 2 * w, d);
+    }
+
+    /**
+     * Teacher-forcing inputs of the tokenizer's scales (B, cells.tokens() - 1, d), scale by scale after the first (which
+     * has none: the start token), → the transformer's inputs (B, tokens - 1, 4d).
+     */
+    public static NDArray inputsToTokens(NDArray inputs, ScaleSchedule cells) {
+        NDList x = new NDList();
+        long off = 0;
+        for (int s = 1; s < cells.size(); s++) {
+            ScaleSchedule.Scale sc = cells.get(s);
+            x.add(toTokens(inputs.get(new NDIndex(":, {}:{}", off, off + sc.tokens())), sc));
+            off += sc.tokens();
+        }
+        return x.size() == 1 ? x.head() : NDArrays.concat(x, 1);
     }
 }

@@ -1,11 +1,14 @@
 package dev.infinity.workbench.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.infinity.workbench.data.ImagePreprocess;
 import dev.infinity.workbench.engine.Devices;
 import dev.infinity.workbench.infer.Generation;
 import dev.infinity.workbench.infer.GenerationOptions;
@@ -14,12 +17,16 @@ import dev.infinity.workbench.io.AtomicFiles;
 import dev.infinity.workbench.io.HostTensor;
 import dev.infinity.workbench.io.SafeTensors;
 import dev.infinity.workbench.io.StateDict;
+import dev.infinity.workbench.text.TextCondition;
 import dev.infinity.workbench.text.ToyTextEncoder;
+import dev.infinity.workbench.tokenizer.BitwiseSelfCorrection;
 import dev.infinity.workbench.tokenizer.BsqVae;
 import dev.infinity.workbench.tokenizer.ScaleSchedule;
+import dev.infinity.workbench.tokenizer.Tokenizer;
 import dev.infinity.workbench.tokenizer.VaeConfig;
 import dev.infinity.workbench.tokenizer.VaeLoader;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A complete small text-to-image model in one folder (the bundled one is {@code models/toy/}):
@@ -146,6 +154,40 @@ public final class ToyModel implements AutoCloseable {
     public Infinity transformer() { return model; }
     public ScaleSchedule schedule() { return schedule; }
     public int pixelSize() { return meta.get("pixel_size").getAsInt(); }
+
+    /**
+     * What the transformer predicts for a real image when it sees the truth: the image's bits are encoded along the
+     * schedule, every scale gets the true previous scales as input (teacher forcing, no guidance), its most likely
+     * bits are kept, and the tokenizer decodes them. {@code image} is pixelSize x pixelSize. Comparing this with
+     * sampled images tells a model's own mistakes from those that compound while sampling.
+     */
+    public BufferedImage teacherForced(String prompt, BufferedImage image) {
+        int size = pixelSize();
+        if (image.getWidth() != size || image.getHeight() != size) {
+            throw new IllegalArgumentException("image is " + image.getWidth() + "x" + image.getHeight() + ", the model's pixel size is " + size);
+        }
+        boolean patchify = model.config().applySpatialPatchify();
+        ScaleSchedule cells = patchify ? SpatialPatchify.cells(schedule) : schedule;
+        int d = model.config().codebookDim();
+        try (NDManager m = tokenizer.manager().newSubManager()) {
+            NDArray x = m.create(ImagePreprocess.toTensor(image, size, size), new Shape(1, 3, size, size));
+            NDArray inputs = BitwiseSelfCorrection.builder(tokenizer.quantizer).noiseApplyLayers(0).build()
+                    .apply(tokenizer.encoder.forward(x), cells, new Random(0)).inputs();                    // (1, cells - 1, d / 4 or d)
+            if (patchify) inputs = SpatialPatchify.inputsToTokens(inputs, cells);
+            TextCondition condition = text.encode(List.of(prompt), m);
+            float[] logits = model.forward(condition, inputs.toDevice(manager.getDevice(), false), schedule).toFloatArray();  // (1, L, d, 2)
+            List<NDArray> bits = new ArrayList<>();
+            int token = 0;
+            for (ScaleSchedule.Scale sc : schedule) {
+                long[] b = new long[sc.tokens() * d];
+                for (int i = 0; i < b.length; i++) b[i] = logits[2 * (token * d + i) + 1] > logits[2 * (token * d + i)] ? 1 : 0;
+                NDArray scale = m.create(b, new Shape(1, sc.tokens(), d));
+                bits.add(patchify ? SpatialPatchify.toCells(scale, sc) : scale.reshape(1, sc.h(), sc.w(), d));   // (1, h, w, cell bits)
+                token += sc.tokens();
+            }
+            return Tokenizer.toImages(tokenizer.decodeBits(bits, cells)).get(0);
+        }
+    }
 
     /** Generation settings this model was tuned for (cfg, tau); add a seed etc. and build. */
     public GenerationOptions.Builder defaults() {

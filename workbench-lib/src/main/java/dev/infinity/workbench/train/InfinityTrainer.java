@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -258,16 +257,9 @@ public final class InfinityTrainer implements AutoCloseable {
     private Tokens tokens(BitwiseSelfCorrection.Result r, Prepared p) {
         if (!patchify) return new Tokens(r.inputs(), gtBits(r.gtBits()));
         ScaleSchedule cells = p.cellSchedule();
-        NDList x = new NDList(), gt = new NDList();
-        long off = 0;
-        for (int s = 0; s < cells.size(); s++) {
-            ScaleSchedule.Scale sc = cells.get(s);
-            gt.add(SpatialPatchify.toTokens(r.gtBits().get(s), sc));
-            if (s == 0) continue;                                    // the first scale has no input (the start token)
-            x.add(SpatialPatchify.toTokens(r.inputs().get(new NDIndex(":, {}:{}", off, off + sc.tokens())), sc));
-            off += sc.tokens();
-        }
-        return new Tokens(x.size() == 1 ? x.head() : NDArrays.concat(x, 1), gtBits(gt));
+        NDList gt = new NDList();
+        for (int s = 0; s < cells.size(); s++) gt.add(SpatialPatchify.toTokens(r.gtBits().get(s), cells.get(s)));
+        return new Tokens(SpatialPatchify.inputsToTokens(r.inputs(), cells), gtBits(gt));
     }
 
     /** clip_grad_norm_ over all trained tensors (both optimiser groups); returns the norm before clipping. */

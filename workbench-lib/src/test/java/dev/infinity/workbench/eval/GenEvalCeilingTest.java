@@ -9,7 +9,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,12 +30,12 @@ class GenEvalCeilingTest {
         assertTrue(count >= 20, "the square template has " + count + " single-object training images of the evaluation prompts");
         for (Path f : images.stream().flatMap(List::stream).toList()) assertTrue(Files.isRegularFile(f), f + " resolved");
 
-        List<GenEvalScorer.Outcome> real = GenEvalCeiling.score(prompts, images, 64, UnaryOperator.identity());
+        List<GenEvalScorer.Outcome> real = GenEvalCeiling.score(prompts, images, 64, (prompt, img) -> img);
         assertEquals(count, real.size());
         long correct = real.stream().filter(GenEvalScorer.Outcome::correct).count();
         assertTrue(correct >= 0.95 * count, correct + " of " + count + " real 64x64 images pass their own prompt");
 
-        UnaryOperator<BufferedImage> blank = img -> new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        BiFunction<String, BufferedImage, BufferedImage> blank = (prompt, img) -> new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
         assertEquals(0, GenEvalCeiling.score(prompts, images, 64, blank).stream().filter(GenEvalScorer.Outcome::correct).count());
     }
 

@@ -2,23 +2,30 @@ package dev.infinity.workbench.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dev.infinity.workbench.data.ImageLoader;
+import dev.infinity.workbench.data.ImagePreprocess;
+import dev.infinity.workbench.eval.ImageMetrics;
+import dev.infinity.workbench.eval.Pixels;
 import dev.infinity.workbench.infer.Generation;
 import dev.infinity.workbench.text.TextEncoders;
 import dev.infinity.workbench.text.ToyTextEncoder;
 import dev.infinity.workbench.tokenizer.BsqVae;
 import dev.infinity.workbench.tokenizer.VaeConfig;
 import dev.infinity.workbench.train.InfinityTrainer;
+import dev.infinity.workbench.train.TrainSetup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** A toy model folder round-trips (same weights) and generates images of the bundled size. */
+/** A toy model folder round-trips (same weights), generates images of the bundled size and predicts real ones teacher-forced. */
 class ToyModelTest {
+    static final Path ROOT = Files.isDirectory(Path.of("models/toy")) ? Path.of(".") : Path.of("..");
     @Test
     void savedFolderLoadsAndGenerates(@TempDir Path dir) throws Exception {
         Engine.getInstance().setRandomSeed(3);
@@ -40,5 +47,37 @@ class ToyModelTest {
         Files.delete(dir.resolve("toy_model.json"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ToyModel.load(dir));
         assertTrue(e.getMessage().contains("toy_model.json"), e.getMessage());
+    }
+
+    /** The bundled model, shown an orange square with its caption, predicts an image much closer to it than a blank one. */
+    @Test
+    void teacherForcedPredictionOfTheBundledModelResemblesTheImage() throws Exception {
+        try (ToyModel toy = ToyModel.load(ROOT.resolve("models/toy"))) {
+            BufferedImage image = ImagePreprocess.resizeCrop(ImageLoader.read(ROOT.resolve("data/infinity_toy_data/images/000002.png")), 64, 64);
+            BufferedImage predicted = toy.teacherForced("an orange square", image);
+            assertEquals(64, predicted.getWidth());
+            double tf = ImageMetrics.psnr(Pixels.of(image), Pixels.of(predicted));
+            double blank = ImageMetrics.psnr(Pixels.of(image), Pixels.of(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB)));
+            assertTrue(tf > blank + 5, "teacher-forced PSNR " + tf + " dB vs a black image " + blank + " dB");
+            assertThrows(IllegalArgumentException.class, () -> toy.teacherForced("an orange square", new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB)));
+        }
+    }
+
+    /** With spatial patchify the prediction regroups 2x2-cell tokens back into the tokenizer's cells. */
+    @Test
+    void teacherForcedWorksForAPatchifiedModel(@TempDir Path dir) throws Exception {
+        Engine.getInstance().setRandomSeed(4);
+        try (BsqVae vae = new BsqVae(VaeConfig.builder().baseChannels(32).chMult(1, 1, 1, 1).numResBlocks(1).patchSize(8).codebookDim(8).build());
+             NDManager m = NDManager.newBaseManager()) {
+            ToyTextEncoder text = TextEncoders.toy(m, 128, List.of("a red circle", "a blue square"), 8);
+            Infinity model = new Infinity(m, TrainSetup.modelConfig("micro", 128, 8, 8, true));
+            ToyModel.save(dir, vae, text, model, InfinityTrainer.scheduleFor(2, 2), 32, 2.0, 1.0);   // tokens 1x1, 2x2 = cells 2x2, 4x4
+        }
+        try (ToyModel toy = ToyModel.load(dir)) {
+            BufferedImage image = ImagePreprocess.resizeCrop(ImageLoader.read(ROOT.resolve("data/infinity_toy_data/images/000002.png")), 32, 32);
+            BufferedImage a = toy.teacherForced("a red circle", image), b = toy.teacherForced("a red circle", image);
+            assertEquals(32, a.getHeight());
+            assertTrue(Double.isInfinite(ImageMetrics.psnr(Pixels.of(a), Pixels.of(b))), "deterministic");
+        }
     }
 }
