@@ -68,7 +68,9 @@ public final class ToyModelExperiment implements Experiment {
             Engine.getInstance().setRandomSeed(spec.getInt("seed", 0));
             try (BsqVae tok = TrainSetup.tokenizer(tokDir); NDManager m = NDManager.newBaseManager(Devices.resolve())) {
                 int textLen = spec.getInt("text_len", 64);
-                InfinityConfig mc = TrainSetup.modelConfig(spec.getString("gen_preset", "tiny"), spec.getInt("text_width", 128), textLen, tok.config().codebookDim(), patchify);
+                InfinityConfig preset = TrainSetup.modelConfig(spec.getString("gen_preset", "tiny"), spec.getInt("text_width", 128), textLen, tok.config().codebookDim(), patchify);
+                InfinityConfig mc = preset.toBuilder().embedDim(spec.getInt("gen_width", preset.embedDim())).depth(spec.getInt("gen_depth", preset.depth()))
+                        .numHeads(spec.getInt("gen_heads", preset.numHeads())).build();     // the preset, resized where the params say
                 ToyTextEncoder text = TextEncoders.toy(m, mc.textChannels(), TrainSetup.captions(data), textLen);
                 try (InfinityTrainer t = new InfinityTrainer(new Infinity(m, mc), text, tok, cfg)) {
                     t.train(data, genDir);
