@@ -1,8 +1,6 @@
 package dev.infinity.workbench.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.infinity.workbench.data.ImagePreprocess;
 import dev.infinity.workbench.data.T2IDataset;
 import dev.infinity.workbench.data.toy.ToyPrompt;
@@ -96,7 +94,7 @@ final class EvalCommand implements Command {
         List<Path> files = images(dir);
         List<BufferedImage> a = new ArrayList<>(), b = new ArrayList<>();
         try (BsqVae vae = TrainSetup.tokenizer(tok)) {
-            UnaryOperator<BufferedImage> roundTrip = roundTrip(vae);
+            UnaryOperator<BufferedImage> roundTrip = Tokenizer.of(vae)::reconstructAtOwnSize;   // at this size, not the generation template's
             for (Path f : files.subList(0, Math.min(n, files.size()))) {
                 BufferedImage img = ImagePreprocess.resizeCrop(read(f), size, size);
                 a.add(img);
@@ -108,18 +106,6 @@ final class EvalCommand implements Command {
         System.out.printf(Locale.ROOT, "%d images at %dx%d: PSNR %.2f dB; toy detector: same objects in %d images (%.3f), %d of %d objects kept (%.3f)%n",
                 a.size(), size, size, r.meanPsnr(), s.imagesAgreeing(), s.imageAgreement(), s.objectsKept(), s.objects(), s.objectRecall());
         return 0;
-    }
-
-    /** Encode → decode through the tokenizer at the image's own size (not the generation template's). */
-    private static UnaryOperator<BufferedImage> roundTrip(BsqVae vae) {
-        Tokenizer tokenizer = Tokenizer.of(vae);
-        return img -> {
-            int h = img.getHeight(), w = img.getWidth();
-            try (NDManager m = vae.manager().newSubManager()) {
-                NDArray x = m.create(ImagePreprocess.toTensor(img, h, w), new Shape(1, 3, h, w));
-                return Tokenizer.toImages(tokenizer.decode(tokenizer.encode(x))).get(0);
-            }
-        };
     }
 
     private int fid(Args args) throws IOException {
@@ -188,7 +174,7 @@ final class EvalCommand implements Command {
             }
         } else if (tok != null) {
             try (BsqVae vae = TrainSetup.tokenizer(Path.of(tok))) {
-                UnaryOperator<BufferedImage> roundTrip = roundTrip(vae);
+                UnaryOperator<BufferedImage> roundTrip = Tokenizer.of(vae)::reconstructAtOwnSize;   // at this size, not the generation template's
                 how = " through the tokenizer " + tok;
                 outcomes = GenEvalCeiling.score(prompts, files, size, (prompt, img) -> roundTrip.apply(img));
             }

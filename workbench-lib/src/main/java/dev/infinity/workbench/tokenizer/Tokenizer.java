@@ -115,6 +115,14 @@ public final class Tokenizer implements AutoCloseable {
     /** Encode then decode: what the tokenizer keeps of an image, at the template pixel size. */
     public BufferedImage reconstruct(BufferedImage image) { return decodeImage(encode(image)); }
 
+    /** Encode then decode at the image's own size (no template resize; H and W must be multiples of the patch size). */
+    public BufferedImage reconstructAtOwnSize(BufferedImage image) {
+        int h = image.getHeight(), w = image.getWidth();
+        try (NDManager scope = results.newSubManager()) {
+            return decodeImage(encode(scope.create(ImagePreprocessor.toTensor(image, h, w), new Shape(1, 3, h, w))));
+        }
+    }
+
     /**
      * The schedule for a latent of h x w cells: the prefix of the nearest aspect template's full scale list
      * that ends at (h, w) (the 1.0 template gives 1, 2, 4, 6, 8, 12, 16, ...). A patch-8 tokenizer has twice
