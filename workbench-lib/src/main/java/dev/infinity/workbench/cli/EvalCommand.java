@@ -161,7 +161,7 @@ final class EvalCommand implements Command {
         double hDivW = args.getDouble("h-div-w", 1.0);
         args.rejectUnknown();
         if (tok != null && model != null) throw new Args.UsageException("--tokenizer and --model exclude each other (a model brings its tokenizer)");
-        List<List<Path>> files = GenEvalCeiling.captionedImages(prompts, splits, T2IDataset.builder(splits).build().imageRoot(), hDivW);
+        List<List<Path>> files = GenEvalCeiling.captionedImages(prompts, T2IDataset.builder(splits).build(), hDivW);
         long matched = files.stream().filter(l -> !l.isEmpty()).count(), count = files.stream().mapToLong(List::size).sum();
         System.out.printf(Locale.ROOT, "%d of %d prompts are the short caption of %d images (h/w %s) in %s%n", matched, prompts.size(), count, hDivW, splits);
         List<GenEvalScorer.Outcome> outcomes;

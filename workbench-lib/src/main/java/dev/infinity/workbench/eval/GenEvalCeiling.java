@@ -3,22 +3,18 @@ package dev.infinity.workbench.eval;
 import dev.infinity.workbench.data.DataRecord;
 import dev.infinity.workbench.data.ImageLoader;
 import dev.infinity.workbench.data.ImagePreprocess;
-import dev.infinity.workbench.data.ImageRoot;
-import dev.infinity.workbench.data.SplitFile;
+import dev.infinity.workbench.data.T2IDataset;
 import dev.infinity.workbench.data.toy.ToyPrompt;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.stream.Stream;
 
 /**
  * The GenEval-style score of a data set's own images: for each evaluation prompt, the training images whose short
@@ -32,30 +28,17 @@ public final class GenEvalCeiling {
     private GenEvalCeiling() {}
 
     /**
-     * The image files per prompt (in prompt order; an empty list where no record's short caption is the prompt), read
-     * from the split files of {@code splits} whose template is {@code hDivW}.
-     *
-     * @throws IllegalArgumentException naming the file and line of a malformed record, or when no split file has that template
+     * The image files per prompt (in prompt order; an empty list where no record's short caption is the prompt) among
+     * the usable records of {@code data}'s template {@code hDivW} (malformed lines and missing images are skipped and
+     * counted by the data set, as for training).
      */
-    public static List<List<Path>> captionedImages(List<ToyPrompt> prompts, Path splits, ImageRoot root, double hDivW) throws IOException {
+    public static List<List<Path>> captionedImages(List<ToyPrompt> prompts, T2IDataset data, double hDivW) {
+        String template = data.templates().stream().filter(t -> Math.abs(t.hDivW() - hDivW) < 1e-3).map(T2IDataset.TemplateInfo::template)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no split file of template h/w " + hDivW + " (templates: "
+                        + data.templates().stream().map(T2IDataset.TemplateInfo::template).toList() + ")"));
         Map<String, List<Path>> byCaption = new HashMap<>();
-        List<SplitFile> files;
-        try (Stream<Path> s = Files.list(splits)) {
-            files = s.sorted().map(SplitFile::parse).flatMap(Optional::stream).filter(f -> Math.abs(f.hDivW() - hDivW) < 1e-3).toList();
-        }
-        if (files.isEmpty()) throw new IllegalArgumentException(splits + ": no split file of template h/w " + hDivW);
-        for (SplitFile f : files) {
-            List<String> lines = Files.readAllLines(f.path());
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).isBlank()) continue;
-                DataRecord r;
-                try {
-                    r = DataRecord.parse(lines.get(i), f, i + 1);
-                } catch (DataRecord.MalformedRecordException e) {
-                    throw new IllegalArgumentException(f.path().getFileName() + ":" + (i + 1) + ": " + e.getMessage(), e);
-                }
-                if (r.text() != null) byCaption.computeIfAbsent(r.text(), k -> new ArrayList<>()).add(root.resolve(r.imagePath()));
-            }
+        for (DataRecord r : data.records(template)) {
+            if (r.text() != null) byCaption.computeIfAbsent(r.text(), k -> new ArrayList<>()).add(data.imageRoot().resolve(r.imagePath()));
         }
         List<List<Path>> out = new ArrayList<>();
         for (ToyPrompt p : prompts) out.add(byCaption.getOrDefault(p.prompt(), List.of()));

@@ -115,11 +115,17 @@ public final class Tokenizer implements AutoCloseable {
     /** Encode then decode: what the tokenizer keeps of an image, at the template pixel size. */
     public BufferedImage reconstruct(BufferedImage image) { return decodeImage(encode(image)); }
 
-    /** Encode then decode at the image's own size (no template resize; H and W must be multiples of the patch size). */
+    /**
+     * Encode then decode at the image's own size (no template resize; H and W must be multiples of the patch size).
+     * Nothing outlives the call, so it can run over a whole data set.
+     */
     public BufferedImage reconstructAtOwnSize(BufferedImage image) {
-        int h = image.getHeight(), w = image.getWidth();
+        int h = image.getHeight(), w = image.getWidth(), p = config().patchSize();
         try (NDManager scope = results.newSubManager()) {
-            return decodeImage(encode(scope.create(ImagePreprocessor.toTensor(image, h, w), new Shape(1, 3, h, w))));
+            NDArray x = scope.create(ImagePreprocessor.toTensor(image, h, w), new Shape(1, 3, h, w));
+            checkImages(x.getShape());
+            ScaleSchedule schedule = scheduleFor(h / p, w / p);
+            return toImages(vae.decodeBits(vae.encode(x, schedule).bits(), schedule)).get(0);
         }
     }
 

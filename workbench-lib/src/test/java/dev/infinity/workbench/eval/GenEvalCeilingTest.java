@@ -1,10 +1,13 @@
 package dev.infinity.workbench.eval;
 
 import dev.infinity.workbench.data.ImageRoot;
+import dev.infinity.workbench.data.SkipLog;
+import dev.infinity.workbench.data.T2IDataset;
 import dev.infinity.workbench.data.toy.ToyPrompt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +26,7 @@ class GenEvalCeilingTest {
     void realToyImagesPassTheirOwnSingleObjectPromptsAndABlankImagePassesNone() throws Exception {
         List<ToyPrompt> prompts = ToyPrompt.readAll(DATA.resolve("eval_prompts.jsonl")).stream()
                 .filter(p -> p.tag().equals("single_object")).toList();
-        List<List<Path>> images = GenEvalCeiling.captionedImages(prompts, DATA.resolve("splits"),
-                new ImageRoot(ToyDetectorTest.repoRoot(), ""), 1.0);
+        List<List<Path>> images = GenEvalCeiling.captionedImages(prompts, T2IDataset.builder(DATA.resolve("splits")).build(), 1.0);
         assertEquals(prompts.size(), images.size());
         long count = images.stream().mapToLong(List::size).sum();
         assertTrue(count >= 20, "the square template has " + count + " single-object training images of the evaluation prompts");
@@ -40,14 +42,18 @@ class GenEvalCeilingTest {
     }
 
     @Test
-    void aMalformedRecordIsNamedByFileAndLine(@TempDir Path dir) throws Exception {
+    void aMalformedRecordIsSkippedAndNamedByFileAndLine(@TempDir Path dir) throws Exception {
         Path splits = Files.createDirectories(dir.resolve("splits"));
         Files.writeString(splits.resolve("1.000_000000002.jsonl"),
                 "{\"image_path\":\"a.png\",\"h_div_w\":1.0,\"long_caption\":\"x\",\"text\":\"a red circle\"}\n{not json\n");
-        List<ToyPrompt> prompts = ToyPrompt.readAll(DATA.resolve("eval_prompts.jsonl"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GenEvalCeiling.captionedImages(prompts, splits, new ImageRoot(dir, ""), 1.0));
-        assertTrue(e.getMessage().startsWith("1.000_000000002.jsonl:2"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> GenEvalCeiling.captionedImages(prompts, splits, new ImageRoot(dir, ""), 0.5));
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", splits.resolve("a.png").toFile());
+        List<ToyPrompt> prompts = List.of(ToyPrompt.readAll(DATA.resolve("eval_prompts.jsonl")).get(0),
+                new ToyPrompt("single_object", "a red circle", List.of(), List.of(), false));
+        T2IDataset data = T2IDataset.builder(splits).imageRoot(new ImageRoot(splits, "")).build();
+        List<List<Path>> images = GenEvalCeiling.captionedImages(prompts, data, 1.0);
+        assertEquals(List.of(List.of(), List.of(splits.resolve("a.png"))), images);
+        assertEquals(1, data.skipLog().count(SkipLog.Reason.MALFORMED_LINE));
+        assertTrue(data.skipLog().firstReasons().get(0).startsWith("1.000_000000002.jsonl:2"), data.skipLog().firstReasons().toString());
+        assertThrows(IllegalArgumentException.class, () -> GenEvalCeiling.captionedImages(prompts, data, 0.5));
     }
 }
