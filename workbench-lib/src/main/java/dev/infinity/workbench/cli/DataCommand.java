@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * {@code ./workbench data toy [--out DIR] [--seed S] [--count N] [--prompts-per-tag K] [--path-prefix P]}: generate the toy set;
+ * {@code ./workbench data toy [--out DIR] [--seed S] [--count N] [--templates 1.0,0.75] [--prompts-per-tag K] [--path-prefix P]}: generate the toy set;
  * {@code ./workbench data scan SPLITS [--root DIR] [--strip PREFIX] [--batch B] [--load N] [--pn 0.06M | --size HxW]}: read a
  * meta folder, report templates and skipped lines, optionally load N batches and time them.
  */
@@ -17,7 +17,7 @@ final class DataCommand implements Command {
     @Override public String name() { return "data"; }
 
     @Override public String summary() {
-        return "toy: generate the toy data set (--out --seed --count); scan SPLITS: check a meta folder (--root --strip --load N --pn | --size HxW)";
+        return "toy: generate the toy data set (--out --seed --count --templates); scan SPLITS: check a meta folder (--root --strip --load N --pn | --size HxW)";
     }
 
     @Override
@@ -34,6 +34,14 @@ final class DataCommand implements Command {
         Path out = Path.of(args.get("out", Workbench.home().resolve("data/infinity_toy_data").toString()));
         ToyDataGenerator g = new ToyDataGenerator().out(out).seed(args.getInt("seed", 0)).count(args.getInt("count", 1000))
                 .promptsPerTag(args.getInt("prompts-per-tag", 25)).pathPrefix(args.get("path-prefix", "data/infinity_toy_data"));
+        String templates = args.get("templates", null);
+        if (templates != null) {
+            try {
+                g.templates(java.util.Arrays.stream(templates.split(",")).mapToDouble(Double::parseDouble).toArray());
+            } catch (NumberFormatException e) {
+                throw new Args.UsageException("--templates expects h/w ratios separated by commas, e.g. 1.0,0.75: " + templates);
+            }
+        }
         args.rejectUnknown();
         long t0 = System.nanoTime();
         ToyDataGenerator.Summary s = g.generate();

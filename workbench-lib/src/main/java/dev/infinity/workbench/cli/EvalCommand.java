@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.infinity.workbench.data.ImagePreprocess;
 import dev.infinity.workbench.data.T2IDataset;
 import dev.infinity.workbench.data.toy.ToyPrompt;
+import dev.infinity.workbench.data.toy.ToyShape;
 import dev.infinity.workbench.eval.FeatureStatistics;
 import dev.infinity.workbench.eval.FrechetDistance;
 import dev.infinity.workbench.eval.GenEvalCeiling;
@@ -42,7 +43,9 @@ final class EvalCommand implements Command {
         return "recon REF_DIR REC_DIR [--inception FILE] [--ssim luminance] [--csv OUT] | fid A B --inception FILE [--save-stats DIR]"
                 + " (A, B: image folders or mu.npy/sigma.npy folders) | geneval PROMPTS.jsonl IMAGES_DIR [--csv OUT]"
                 + " | geneval PROMPTS.jsonl --real SPLITS_DIR [--tokenizer DIR | --model DIR] [--size 64] [--h-div-w 1.0] [--csv OUT]: the data"
-                + " set's own images as the generated ones (after a tokenizer round trip: a generator's ceiling; --model: teacher-forced predictions)"
+                + " set's own images as the generated ones (after a tokenizer round trip: a generator's ceiling; --model: teacher-forced predictions,"
+                + " [--true-scales K]: the first K scales' bits from the tokenizer, [--shape-shift N]: every shape word of the prompt replaced by the"
+                + " N-th next shape, scored against the true prompt)"
                 + " | val META_DIR [--model models/toy] [--noise 0] [--batches 4] [--batch 8] [--seed 0] [--csv OUT]: loss and accuracies per scale"
                 + " | tokenizer TOKENIZER_DIR IMAGES_DIR [--n 200] [--size 64]: round-trip PSNR and toy-shape fidelity";
     }
@@ -159,7 +162,9 @@ final class EvalCommand implements Command {
         String tok = args.get("tokenizer", null), model = args.get("model", null);
         int size = args.getInt("size", 64);
         double hDivW = args.getDouble("h-div-w", 1.0);
+        int trueScales = args.getInt("true-scales", 0), shapeShift = args.getInt("shape-shift", 0);
         args.rejectUnknown();
+        if ((trueScales != 0 || shapeShift != 0) && model == null) throw new Args.UsageException("--true-scales and --shape-shift need --model");
         if (tok != null && model != null) throw new Args.UsageException("--tokenizer and --model exclude each other (a model brings its tokenizer)");
         List<List<Path>> files = GenEvalCeiling.captionedImages(prompts, T2IDataset.builder(splits).build(), hDivW);
         long matched = files.stream().filter(l -> !l.isEmpty()).count(), count = files.stream().mapToLong(List::size).sum();
@@ -169,8 +174,9 @@ final class EvalCommand implements Command {
         if (model != null) {
             try (ToyModel toy = ToyModel.load(Path.of(model))) {
                 size = toy.pixelSize();
-                how = " as " + model + " predicts them teacher-forced";
-                outcomes = GenEvalCeiling.score(prompts, files, size, toy::teacherForced);
+                how = " as " + model + " predicts them teacher-forced" + (trueScales > 0 ? " (first " + trueScales + " scales true)" : "")
+                        + (shapeShift != 0 ? " from prompts with shape words shifted by " + shapeShift : "");
+                outcomes = GenEvalCeiling.score(prompts, files, size, (prompt, img) -> toy.teacherForced(ToyShape.shiftShapeWords(prompt, shapeShift), img, trueScales));
             }
         } else if (tok != null) {
             try (BsqVae vae = TrainSetup.tokenizer(Path.of(tok))) {

@@ -3,6 +3,7 @@ package dev.infinity.workbench.experiment;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
+import dev.infinity.workbench.data.toy.ToyDataGenerator;
 import dev.infinity.workbench.engine.Devices;
 import dev.infinity.workbench.infer.Generation;
 import dev.infinity.workbench.model.Infinity;
@@ -54,6 +55,13 @@ public final class ToyModelExperiment implements Experiment {
             }
             return null;
         });
+        // "gen_data_count": the generator trains on a larger toy set generated here (seed "gen_data_seed", only the
+        // training template's images) instead of "data"; the tokenizer and the evaluation stay on the committed set
+        int genDataCount = spec.getInt("gen_data_count", 0);
+        Path genData = genDataCount > 0 ? ctx.outDir().resolve("data") : data;
+        if (genDataCount > 0) ctx.part("data", () -> new ToyDataGenerator().out(genData).seed(spec.getInt("gen_data_seed", 1)).count(genDataCount)
+                .templates(Double.parseDouble(spec.getString("template", "1.000")))
+                .pathPrefix(ctx.repoRoot().toAbsolutePath().relativize(genData.toAbsolutePath()).toString()).generate());
         Path genDir = ctx.outDir().resolve("generator");
         boolean patchify = spec.getBoolean("gen_patchify", false);
         int latent = imageSize / spec.getInt("tok_patch", 8) / (patchify ? 2 : 1);     // in transformer tokens
@@ -71,9 +79,9 @@ public final class ToyModelExperiment implements Experiment {
                 InfinityConfig preset = TrainSetup.modelConfig(spec.getString("gen_preset", "tiny"), spec.getInt("text_width", 128), textLen, tok.config().codebookDim(), patchify);
                 InfinityConfig mc = preset.toBuilder().embedDim(spec.getInt("gen_width", preset.embedDim())).depth(spec.getInt("gen_depth", preset.depth()))
                         .numHeads(spec.getInt("gen_heads", preset.numHeads())).build();     // the preset, resized where the params say
-                ToyTextEncoder text = TextEncoders.toy(m, mc.textChannels(), TrainSetup.captions(data), textLen);
+                ToyTextEncoder text = TextEncoders.toy(m, mc.textChannels(), TrainSetup.captions(genData), textLen);
                 try (InfinityTrainer t = new InfinityTrainer(new Infinity(m, mc), text, tok, cfg)) {
-                    t.train(data, genDir);
+                    t.train(genData, genDir);
                 }
             }
             return null;

@@ -2,6 +2,7 @@ package dev.infinity.workbench.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -162,27 +163,42 @@ public final class ToyModel implements AutoCloseable {
      * sampled images tells a model's own mistakes from those that compound while sampling.
      */
     public BufferedImage teacherForced(String prompt, BufferedImage image) {
+        return teacherForced(prompt, image, 0);
+    }
+
+    /**
+     * {@link #teacherForced(String, BufferedImage)} with the first {@code trueScales} scales' bits taken from the tokenizer
+     * instead of the model: with all but the last scale true it shows what the model's last scale alone does to the image.
+     */
+    public BufferedImage teacherForced(String prompt, BufferedImage image, int trueScales) {
         int size = pixelSize();
         if (image.getWidth() != size || image.getHeight() != size) {
             throw new IllegalArgumentException("image is " + image.getWidth() + "x" + image.getHeight() + ", the model's pixel size is " + size);
         }
+        if (trueScales < 0 || trueScales > schedule.size()) throw new IllegalArgumentException("trueScales must be in 0.." + schedule.size() + ": " + trueScales);
         boolean patchify = model.config().applySpatialPatchify();
         ScaleSchedule cells = patchify ? SpatialPatchify.cells(schedule) : schedule;
         int d = model.config().codebookDim();
         try (NDManager m = tokenizer.manager().newSubManager()) {
             NDArray x = m.create(ImagePreprocess.toTensor(image, size, size), new Shape(1, 3, size, size));
-            NDArray inputs = BitwiseSelfCorrection.builder(tokenizer.quantizer).noiseApplyLayers(0).build()
-                    .apply(tokenizer.encoder.forward(x), cells, new Random(0)).inputs();                    // (1, cells - 1, d / 4 or d)
+            BitwiseSelfCorrection.Result clean = BitwiseSelfCorrection.builder(tokenizer.quantizer).noiseApplyLayers(0).build()
+                    .apply(tokenizer.encoder.forward(x), cells, new Random(0));
+            NDArray inputs = clean.inputs();                                                           // (1, cells - 1, d / 4 or d)
             if (patchify) inputs = SpatialPatchify.inputsToTokens(inputs, cells);
             TextCondition condition = text.encode(List.of(prompt), m);
             float[] logits = model.forward(condition, inputs.toDevice(manager.getDevice(), false), schedule).toFloatArray();  // (1, L, d, 2)
             List<NDArray> bits = new ArrayList<>();
             int token = 0;
-            for (ScaleSchedule.Scale sc : schedule) {
-                long[] b = new long[sc.tokens() * d];
-                for (int i = 0; i < b.length; i++) b[i] = logits[2 * (token * d + i) + 1] > logits[2 * (token * d + i)] ? 1 : 0;
-                NDArray scale = m.create(b, new Shape(1, sc.tokens(), d));
-                bits.add(patchify ? SpatialPatchify.toCells(scale, sc) : scale.reshape(1, sc.h(), sc.w(), d));   // (1, h, w, cell bits)
+            for (int si = 0; si < schedule.size(); si++) {
+                ScaleSchedule.Scale sc = schedule.get(si), cell = cells.get(si);
+                if (si < trueScales) {
+                    bits.add(clean.gtBits().get(si).toType(DataType.INT64, false).reshape(1, cell.h(), cell.w(), -1));   // (1, h, w, cell bits)
+                } else {
+                    long[] b = new long[sc.tokens() * d];
+                    for (int i = 0; i < b.length; i++) b[i] = logits[2 * (token * d + i) + 1] > logits[2 * (token * d + i)] ? 1 : 0;
+                    NDArray scale = m.create(b, new Shape(1, sc.tokens(), d));
+                    bits.add(patchify ? SpatialPatchify.toCells(scale, sc) : scale.reshape(1, sc.h(), sc.w(), d));
+                }
                 token += sc.tokens();
             }
             return Tokenizer.toImages(tokenizer.decodeBits(bits, cells)).get(0);

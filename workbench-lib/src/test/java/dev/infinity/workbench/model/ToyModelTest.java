@@ -1,7 +1,9 @@
 package dev.infinity.workbench.model;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.infinity.workbench.data.ImageLoader;
 import dev.infinity.workbench.data.ImagePreprocess;
 import dev.infinity.workbench.eval.ImageMetrics;
@@ -10,6 +12,8 @@ import dev.infinity.workbench.infer.Generation;
 import dev.infinity.workbench.text.TextEncoders;
 import dev.infinity.workbench.text.ToyTextEncoder;
 import dev.infinity.workbench.tokenizer.BsqVae;
+import dev.infinity.workbench.tokenizer.MultiScaleCode;
+import dev.infinity.workbench.tokenizer.Tokenizer;
 import dev.infinity.workbench.tokenizer.VaeConfig;
 import dev.infinity.workbench.train.InfinityTrainer;
 import dev.infinity.workbench.train.TrainSetup;
@@ -78,6 +82,17 @@ class ToyModelTest {
             BufferedImage a = toy.teacherForced("a red circle", image), b = toy.teacherForced("a red circle", image);
             assertEquals(32, a.getHeight());
             assertTrue(Double.isInfinite(ImageMetrics.psnr(Pixels.of(a), Pixels.of(b))), "deterministic");
+
+            // every scale true: the tokenizer's own reconstruction along the cells' schedule, whatever the prompt
+            BufferedImage allTrue = toy.teacherForced("a red circle", image, 2);
+            assertTrue(Double.isInfinite(ImageMetrics.psnr(Pixels.of(allTrue), Pixels.of(toy.teacherForced("a blue square", image, 2)))));
+            try (NDManager m = NDManager.newBaseManager()) {
+                NDArray x = m.create(ImagePreprocess.toTensor(image, 32, 32), new Shape(1, 3, 32, 32));
+                MultiScaleCode code = toy.tokenizer().encode(x, SpatialPatchify.cells(toy.schedule()));
+                BufferedImage reconstructed = Tokenizer.toImages(toy.tokenizer().decode(code.quantized())).get(0);
+                assertTrue(ImageMetrics.psnr(Pixels.of(allTrue), Pixels.of(reconstructed)) > 50, "all-true prediction = the tokenizer's reconstruction");
+            }
+            assertThrows(IllegalArgumentException.class, () -> toy.teacherForced("a red circle", image, 3));
         }
     }
 }

@@ -55,14 +55,29 @@ public final class ToyDataGenerator {
     private int count = 1000;
     private int promptsPerTag = 25;
     private String pathPrefix = "data/infinity_toy_data";
+    private List<Template> templates = TEMPLATES;
 
     public ToyDataGenerator out(Path dir) { this.out = dir; return this; }
 
     public ToyDataGenerator seed(long s) { this.seed = s; return this; }
 
     public ToyDataGenerator count(int n) {
-        if (n < TEMPLATES.size()) throw new IllegalArgumentException("count must be at least " + TEMPLATES.size() + ": " + n);
         this.count = n;
+        return this;
+    }
+
+    /**
+     * Only the templates of these h/w ratios (of {@link #TEMPLATES}), sharing the images in their relative shares; e.g.
+     * {@code templates(1.0)} for a square-only training set.
+     */
+    public ToyDataGenerator templates(double... hDivW) {
+        List<Template> chosen = new ArrayList<>();
+        for (double r : hDivW) {
+            chosen.add(TEMPLATES.stream().filter(t -> Math.abs(t.hDivW() - r) < 1e-3).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                    "no toy template of h/w " + r + " (there are " + TEMPLATES.stream().map(Template::hDivW).toList() + ")")));
+        }
+        if (chosen.isEmpty()) throw new IllegalArgumentException("no templates chosen");
+        this.templates = List.copyOf(chosen);
         return this;
     }
 
@@ -75,19 +90,20 @@ public final class ToyDataGenerator {
     public record Summary(int images, List<Path> metaFiles, Path prompts, int promptCount, long bytes) {}
 
     public Summary generate() {
+        if (count < templates.size()) throw new IllegalArgumentException("count must be at least " + templates.size() + " (one image per template): " + count);
         Random rng = new Random(seed);
         ToySceneSampler sampler = new ToySceneSampler(rng);
         Path images = out.resolve("images"), splits = out.resolve("splits");
         removeOldOutput(images, "png");
         removeOldOutput(splits, "jsonl");
-        int[] perTemplate = split(count);
+        int[] perTemplate = split(count, templates);
         List<Path> metaFiles = new ArrayList<>();
         Set<String> trainingCaptions = new HashSet<>();
         Gson gson = new Gson();
         int index = 0;
         long bytes = 0;
-        for (int t = 0; t < TEMPLATES.size(); t++) {
-            Template tpl = TEMPLATES.get(t);
+        for (int t = 0; t < templates.size(); t++) {
+            Template tpl = templates.get(t);
             StringBuilder meta = new StringBuilder();
             for (int i = 0; i < perTemplate[t]; i++, index++) {
                 ToyScene scene = sampler.sample(kind(rng), tpl.height(), tpl.width());
@@ -123,12 +139,13 @@ public final class ToyDataGenerator {
         return new Summary(count, metaFiles, promptFile, prompts.size(), bytes);
     }
 
-    /** Images per template: the shares of {@code count}, the rounding remainder going to the first template. */
-    static int[] split(int count) {
-        int[] n = new int[TEMPLATES.size()];
+    /** Images per template: the (relative) shares of {@code count}, the rounding remainder going to the first template. */
+    static int[] split(int count, List<Template> templates) {
+        double total = templates.stream().mapToDouble(Template::share).sum();
+        int[] n = new int[templates.size()];
         int rest = count;
         for (int t = 1; t < n.length; t++) {
-            n[t] = Math.max(1, (int) Math.round(count * TEMPLATES.get(t).share()));
+            n[t] = Math.max(1, (int) Math.round(count * templates.get(t).share() / total));
             rest -= n[t];
         }
         n[0] = rest;

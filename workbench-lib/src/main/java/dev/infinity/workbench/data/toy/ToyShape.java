@@ -58,6 +58,27 @@ public enum ToyShape {
         return area(s) / (box.getWidth() * box.getHeight());
     }
 
+    /** The shape {@code n} places after this one in declaration order, cyclically. */
+    public ToyShape shifted(int n) {
+        ToyShape[] all = values();
+        return all[Math.floorMod(ordinal() + n, all.length)];
+    }
+
+    /**
+     * {@code caption} with every shape noun replaced by the noun of the shape {@code n} places on, in the same number
+     * ({@code "two red stars"}, 1 → {@code "two red crosses"}): a prompt that differs from the true one only in its shapes.
+     */
+    public static String shiftShapeWords(String caption, int n) {
+        StringBuilder out = new StringBuilder();
+        for (String w : caption.split(" ", -1)) {
+            if (!out.isEmpty()) out.append(' ');
+            ToyShape s = null;
+            for (ToyShape t : values()) if (t.word.equals(w) || t.plural.equals(w)) s = t;
+            out.append(s == null ? w : s.shifted(n).word(s.plural.equals(w) ? 2 : 1));
+        }
+        return out.toString();
+    }
+
     /** Parses a singular or plural caption noun. */
     public static ToyShape parse(String word) {
         String w = word.trim().toLowerCase(Locale.ROOT);

@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The toy generator: determinism, captions that say what the picture shows, the committed set, held-out prompts. */
@@ -62,6 +63,25 @@ class ToyDataTest {
         assertEquals(a.keySet(), b.keySet());
         for (String k : a.keySet()) assertArrayEquals(a.get(k), b.get(k), k);
         assertFalse(Arrays.equals(a.get("images/000000.png"), c.get("images/000000.png")), "another seed, another picture");
+    }
+
+    /** A training set of one template: every image of that size, in one split file named with its count. */
+    @Test
+    void chosenTemplatesOnly() throws IOException {
+        ToyDataGenerator.Summary s = new ToyDataGenerator().out(tmp.resolve("sq")).seed(1).count(6).promptsPerTag(1).templates(1.0).generate();
+        assertEquals(List.of("1.000_000000006.jsonl"), s.metaFiles().stream().map(f -> f.getFileName().toString()).toList());
+        try (Stream<Path> images = Files.list(tmp.resolve("sq/images"))) {
+            for (Path p : images.toList()) assertEquals(256, ImageLoader.read(p).getWidth(), p.toString());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ToyDataGenerator().templates(1.25));
+    }
+
+    @Test
+    void shapeWordsShiftInTheirNumber() {
+        assertEquals("two red crosses", ToyShape.shiftShapeWords("two red stars", 1));
+        assertEquals("a blue circle to the left of a green square", ToyShape.shiftShapeWords("a blue cross to the left of a green circle", 1));
+        assertEquals("three white triangles", ToyShape.shiftShapeWords("three white triangles", 5));
+        assertEquals("a purple star", ToyShape.shiftShapeWords("a purple circle", -2));
     }
 
     private static final Pattern NOUN = Pattern.compile("an? (\\w+) (\\w+)");
