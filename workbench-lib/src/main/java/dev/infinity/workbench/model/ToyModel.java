@@ -154,6 +154,11 @@ public final class ToyModel implements AutoCloseable {
     public ToyTextEncoder textEncoder() { return text; }
     public Infinity transformer() { return model; }
     public ScaleSchedule schedule() { return schedule; }
+
+    /** The tokenizer's scales of the schedule (the bits {@code Generation.bits()} holds): the same, or twice each side with spatial patchify. */
+    public ScaleSchedule tokenizerSchedule() {
+        return model.config().applySpatialPatchify() ? SpatialPatchify.cells(schedule) : schedule;
+    }
     public int pixelSize() { return meta.get("pixel_size").getAsInt(); }
 
     /**
@@ -177,7 +182,7 @@ public final class ToyModel implements AutoCloseable {
         }
         if (trueScales < 0 || trueScales > schedule.size()) throw new IllegalArgumentException("trueScales must be in 0.." + schedule.size() + ": " + trueScales);
         boolean patchify = model.config().applySpatialPatchify();
-        ScaleSchedule cells = patchify ? SpatialPatchify.cells(schedule) : schedule;
+        ScaleSchedule cells = tokenizerSchedule();
         int d = model.config().codebookDim();
         try (NDManager m = tokenizer.manager().newSubManager()) {
             NDArray x = m.create(ImagePreprocess.toTensor(image, size, size), new Shape(1, 3, size, size));

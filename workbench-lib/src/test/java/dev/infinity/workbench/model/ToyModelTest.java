@@ -13,6 +13,7 @@ import dev.infinity.workbench.text.TextEncoders;
 import dev.infinity.workbench.text.ToyTextEncoder;
 import dev.infinity.workbench.tokenizer.BsqVae;
 import dev.infinity.workbench.tokenizer.MultiScaleCode;
+import dev.infinity.workbench.tokenizer.ScaleSchedule;
 import dev.infinity.workbench.tokenizer.Tokenizer;
 import dev.infinity.workbench.tokenizer.VaeConfig;
 import dev.infinity.workbench.train.InfinityTrainer;
@@ -84,6 +85,7 @@ class ToyModelTest {
             assertTrue(Double.isInfinite(ImageMetrics.psnr(Pixels.of(a), Pixels.of(b))), "deterministic");
 
             // every scale true: the tokenizer's own reconstruction along the cells' schedule, whatever the prompt
+            assertEquals(List.of(4, 16), toy.tokenizerSchedule().scales().stream().map(ScaleSchedule.Scale::tokens).toList());
             BufferedImage allTrue = toy.teacherForced("a red circle", image, 2);
             assertTrue(Double.isInfinite(ImageMetrics.psnr(Pixels.of(allTrue), Pixels.of(toy.teacherForced("a blue square", image, 2)))));
             try (NDManager m = NDManager.newBaseManager()) {
