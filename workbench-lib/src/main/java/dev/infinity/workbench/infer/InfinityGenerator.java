@@ -190,9 +190,7 @@ public final class InfinityGenerator {
     private NDArray tokenizerBits(int[] idx, int b, ScaleSchedule.Scale sc, int d, NDManager m) {
         long[] v = new long[idx.length];
         for (int i = 0; i < v.length; i++) v[i] = idx[i];
-        if (!patchify) return m.create(v, new Shape(b, 1, sc.h(), sc.w(), d));
-        NDArray cells = SpatialPatchify.toCells(m.create(v, new Shape(b, sc.tokens(), d)), sc);   // (B, 2h, 2w, d/4)
-        return cells.expandDims(1);
+        return SpatialPatchify.tokenBitsToCells(m.create(v, new Shape(b, sc.tokens(), d)), sc, patchify).expandDims(1);
     }
 
     private static NDArray forced(NDArray given, int b, ScaleSchedule.Scale sc, int d, NDManager m) {

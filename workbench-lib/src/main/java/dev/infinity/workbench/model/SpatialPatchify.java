@@ -37,6 +37,14 @@ public final class SpatialPatchify {
     }
 
     /**
+     * Bits of one scale's tokens (B, h*w, bits per token) → the tokenizer's cells (B, h', w', d): {@link #toCells} with
+     * spatial patchify (h' = 2h), a reshape to the token grid without.
+     */
+    public static NDArray tokenBitsToCells(NDArray tokens, ScaleSchedule.Scale tokenScale, boolean patchify) {
+        return patchify ? toCells(tokens, tokenScale) : tokens.reshape(tokens.getShape().get(0), tokenScale.h(), tokenScale.w(), tokens.getShape().get(2));
+    }
+
+    /**
      * Teacher-forcing inputs of the tokenizer's scales (B, cells.tokens() - 1, d), scale by scale after the first (which
      * has none: the start token), → the transformer's inputs (B, tokens - 1, 4d).
      */

@@ -201,8 +201,7 @@ public final class ToyModel implements AutoCloseable {
                 } else {
                     long[] b = new long[sc.tokens() * d];
                     for (int i = 0; i < b.length; i++) b[i] = logits[2 * (token * d + i) + 1] > logits[2 * (token * d + i)] ? 1 : 0;
-                    NDArray scale = m.create(b, new Shape(1, sc.tokens(), d));
-                    bits.add(patchify ? SpatialPatchify.toCells(scale, sc) : scale.reshape(1, sc.h(), sc.w(), d));
+                    bits.add(SpatialPatchify.tokenBitsToCells(m.create(b, new Shape(1, sc.tokens(), d)), sc, patchify));
                 }
                 token += sc.tokens();
             }
