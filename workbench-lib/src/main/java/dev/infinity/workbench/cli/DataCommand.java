@@ -3,13 +3,15 @@ package dev.infinity.workbench.cli;
 import dev.infinity.workbench.data.Batch;
 import dev.infinity.workbench.data.ImageRoot;
 import dev.infinity.workbench.data.T2IDataset;
+import dev.infinity.workbench.data.toy.ToyBackground;
 import dev.infinity.workbench.data.toy.ToyDataGenerator;
 
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * {@code ./workbench data toy [--out DIR] [--seed S] [--count N] [--templates 1.0,0.75] [--prompts-per-tag K] [--path-prefix P]}: generate the toy set;
+ * {@code ./workbench data toy [--out DIR] [--seed S] [--count N] [--templates 1.0,0.75] [--backgrounds black,slate] [--centred-singles]
+ * [--prompts-per-tag K] [--path-prefix P]}: generate the toy set (the defaults give the committed set);
  * {@code ./workbench data scan SPLITS [--root DIR] [--strip PREFIX] [--batch B] [--load N] [--pn 0.06M | --size HxW]}: read a
  * meta folder, report templates and skipped lines, optionally load N batches and time them.
  */
@@ -17,7 +19,7 @@ final class DataCommand implements Command {
     @Override public String name() { return "data"; }
 
     @Override public String summary() {
-        return "toy: generate the toy data set (--out --seed --count --templates); scan SPLITS: check a meta folder (--root --strip --load N --pn | --size HxW)";
+        return "toy: generate the toy data set (--out --seed --count --templates --backgrounds --centred-singles); scan SPLITS: check a meta folder (--root --strip --load N --pn | --size HxW)";
     }
 
     @Override
@@ -42,6 +44,15 @@ final class DataCommand implements Command {
                 throw new Args.UsageException("--templates expects h/w ratios separated by commas, e.g. 1.0,0.75: " + templates);
             }
         }
+        String backgrounds = args.get("backgrounds", null);
+        if (backgrounds != null) {
+            try {
+                g.backgrounds(ToyBackground.parseList(backgrounds));
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageException("--backgrounds: " + e.getMessage());
+            }
+        }
+        g.centredSingles(args.flag("centred-singles"));
         args.rejectUnknown();
         long t0 = System.nanoTime();
         ToyDataGenerator.Summary s = g.generate();

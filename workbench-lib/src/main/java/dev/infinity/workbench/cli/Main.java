@@ -45,7 +45,7 @@ public final class Main {
             return 2;
         }
         try {
-            return c.run(new Args(Arrays.asList(argv).subList(1, argv.length), Set.of("json", "strict", "help")));
+            return c.run(new Args(Arrays.asList(argv).subList(1, argv.length), Set.of("json", "strict", "help", "centred-singles")));
         } catch (Args.UsageException e) {
             System.err.println(c.name() + ": " + e.getMessage());
             return 2;

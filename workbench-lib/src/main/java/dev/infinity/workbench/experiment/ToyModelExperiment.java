@@ -3,6 +3,7 @@ package dev.infinity.workbench.experiment;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
+import dev.infinity.workbench.data.toy.ToyBackground;
 import dev.infinity.workbench.data.toy.ToyDataGenerator;
 import dev.infinity.workbench.engine.Devices;
 import dev.infinity.workbench.infer.Generation;
@@ -56,12 +57,18 @@ public final class ToyModelExperiment implements Experiment {
             return null;
         });
         // "gen_data_count": the generator trains on a larger toy set generated here (seed "gen_data_seed", only the
-        // training template's images) instead of "data"; the tokenizer and the evaluation stay on the committed set
+        // training template's images, backgrounds "gen_data_backgrounds", single objects centred with
+        // "gen_data_centred_singles") instead of "data"; the tokenizer and the evaluation stay on the committed set
         int genDataCount = spec.getInt("gen_data_count", 0);
         Path genData = genDataCount > 0 ? ctx.outDir().resolve("data") : data;
-        if (genDataCount > 0) ctx.part("data", () -> new ToyDataGenerator().out(genData).seed(spec.getInt("gen_data_seed", 1)).count(genDataCount)
-                .templates(Double.parseDouble(spec.getString("template", "1.000")))
-                .pathPrefix(ctx.repoRoot().toAbsolutePath().relativize(genData.toAbsolutePath()).toString()).generate());
+        if (genDataCount > 0) ctx.part("data", () -> {
+            ToyDataGenerator g = new ToyDataGenerator().out(genData).seed(spec.getInt("gen_data_seed", 1)).count(genDataCount)
+                    .templates(Double.parseDouble(spec.getString("template", "1.000"))).centredSingles(spec.getBoolean("gen_data_centred_singles", false))
+                    .pathPrefix(ctx.repoRoot().toAbsolutePath().relativize(genData.toAbsolutePath()).toString());
+            String backgrounds = spec.getString("gen_data_backgrounds", null);
+            if (backgrounds != null) g.backgrounds(ToyBackground.parseList(backgrounds));
+            return g.generate();
+        });
         Path genDir = ctx.outDir().resolve("generator");
         boolean patchify = spec.getBoolean("gen_patchify", false);
         int latent = imageSize / spec.getInt("tok_patch", 8) / (patchify ? 2 : 1);     // in transformer tokens

@@ -1,6 +1,8 @@
 package dev.infinity.workbench.data.toy;
 
 import java.awt.Color;
+import java.util.Arrays;
+import java.util.Locale;
 
 /** The plain, dark, neutral backgrounds of the toy scenes (far from every {@link ToyColor}). */
 public enum ToyBackground {
@@ -21,4 +23,15 @@ public enum ToyBackground {
     public int rgb() { return (r << 16) | (g << 8) | b; }
 
     public Color awt() { return new Color(r, g, b); }
+
+    /** Parses a caption word ({@code "dark gray"}); throws naming the word and the choices if unknown. */
+    public static ToyBackground parse(String word) {
+        for (ToyBackground bg : values()) if (bg.word.equals(word.trim().toLowerCase(Locale.ROOT))) return bg;
+        throw new IllegalArgumentException("unknown toy background '" + word + "' (" + String.join(", ", Arrays.stream(values()).map(v -> v.word).toList()) + ")");
+    }
+
+    /** Comma-separated caption words ({@code "black,slate"}) → backgrounds. */
+    public static ToyBackground[] parseList(String words) {
+        return Arrays.stream(words.split(",")).map(ToyBackground::parse).toArray(ToyBackground[]::new);
+    }
 }

@@ -56,6 +56,7 @@ public final class ToyDataGenerator {
     private int promptsPerTag = 25;
     private String pathPrefix = "data/infinity_toy_data";
     private List<Template> templates = TEMPLATES;
+    private ToySceneSampler.Options scenes = ToySceneSampler.Options.DEFAULT;
 
     public ToyDataGenerator out(Path dir) { this.out = dir; return this; }
 
@@ -81,6 +82,18 @@ public final class ToyDataGenerator {
         return this;
     }
 
+    /** Only these backgrounds (default: all of them); e.g. one, for a generator whose prompts never name it. */
+    public ToyDataGenerator backgrounds(ToyBackground... chosen) {
+        this.scenes = new ToySceneSampler.Options(List.of(chosen), scenes.centredSingles());
+        return this;
+    }
+
+    /** Single objects large and in the middle instead of anywhere (default false; see {@link ToySceneSampler.Options}). */
+    public ToyDataGenerator centredSingles(boolean on) {
+        this.scenes = new ToySceneSampler.Options(scenes.backgrounds(), on);
+        return this;
+    }
+
     public ToyDataGenerator promptsPerTag(int n) { this.promptsPerTag = n; return this; }
 
     /** What {@code image_path} starts with (the official lines are relative to the project root). */
@@ -92,7 +105,7 @@ public final class ToyDataGenerator {
     public Summary generate() {
         if (count < templates.size()) throw new IllegalArgumentException("count must be at least " + templates.size() + " (one image per template): " + count);
         Random rng = new Random(seed);
-        ToySceneSampler sampler = new ToySceneSampler(rng);
+        ToySceneSampler sampler = new ToySceneSampler(rng, scenes);
         Path images = out.resolve("images"), splits = out.resolve("splits");
         removeOldOutput(images, "png");
         removeOldOutput(splits, "jsonl");

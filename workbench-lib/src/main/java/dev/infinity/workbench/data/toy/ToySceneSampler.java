@@ -15,11 +15,38 @@ public final class ToySceneSampler {
     private static final double MARGIN = 0.03;   // of each image side
     private static final double GAP_PX = 6;       // minimum pixel gap between object boxes
     private static final int MAX_TRIES = 10_000;
+    /** Centred single objects: size range (of the shorter side) and the largest offset of the centre from the middle. */
+    static final double CENTRED_MIN_SIZE = 0.3, CENTRED_MAX_SIZE = 0.5, CENTRED_JITTER = 0.05;
+
+    /**
+     * What the scenes may look like. {@code backgrounds}: the backgrounds drawn from, uniformly. {@code centredSingles}:
+     * a single object is large ({@value #CENTRED_MIN_SIZE}–{@value #CENTRED_MAX_SIZE} of the shorter side) and sits in
+     * the middle (±{@value #CENTRED_JITTER} of each side), as in photos of one subject, instead of anywhere.
+     *
+     * <p>Both exist for generator training sets: the short captions (and the evaluation prompts) name neither the
+     * background nor where a single object is, and a bitwise generator samples every bit, and every token of a scale,
+     * independently — a choice the prompt leaves open comes out as a blend of the choices (see the README).
+     */
+    public record Options(List<ToyBackground> backgrounds, boolean centredSingles) {
+        /** Every background, single objects anywhere: the committed data set. */
+        public static final Options DEFAULT = new Options(List.of(ToyBackground.values()), false);
+
+        public Options {
+            if (backgrounds.isEmpty()) throw new IllegalArgumentException("at least one background is needed");
+            backgrounds = List.copyOf(backgrounds);
+        }
+    }
 
     private final Random rng;
+    private final Options options;
 
     public ToySceneSampler(Random rng) {
+        this(rng, Options.DEFAULT);
+    }
+
+    public ToySceneSampler(Random rng, Options options) {
         this.rng = rng;
+        this.options = options;
     }
 
     /**
@@ -37,10 +64,13 @@ public final class ToySceneSampler {
 
     /** A scene of the given kind for a {@code height} x {@code width} image. */
     public ToyScene sample(ToyScene.Kind kind, int height, int width) {
-        ToyBackground bg = pick(ToyBackground.values());
+        ToyBackground bg = options.backgrounds().get(rng.nextInt(options.backgrounds().size()));
         return switch (kind) {
-            case SINGLE -> new ToyScene(kind, bg, place(List.of(pick(ToyColor.values())), List.of(pick(ToyShape.values())),
-                    0.2, 0.42, height, width, null), null);
+            case SINGLE -> {
+                ToyColor c = pick(ToyColor.values());
+                ToyShape s = pick(ToyShape.values());
+                yield new ToyScene(kind, bg, options.centredSingles() ? List.of(centred(c, s)) : place(List.of(c), List.of(s), 0.2, 0.42, height, width, null), null);
+            }
             case COUNT -> {
                 int n = 2 + rng.nextInt(2);
                 ToyColor c = pick(ToyColor.values());
@@ -94,6 +124,13 @@ public final class ToySceneSampler {
             if (ok) return objs;
         }
         throw new IllegalStateException("cannot place " + colors.size() + " objects in " + width + "x" + height);
+    }
+
+    /** One large object in the middle of the image (see {@link Options}). */
+    private ToyObject centred(ToyColor color, ToyShape shape) {
+        double size = CENTRED_MIN_SIZE + rng.nextDouble() * (CENTRED_MAX_SIZE - CENTRED_MIN_SIZE);
+        double cx = 0.5 + (2 * rng.nextDouble() - 1) * CENTRED_JITTER, cy = 0.5 + (2 * rng.nextDouble() - 1) * CENTRED_JITTER;
+        return new ToyObject(shape, color, round(cx), round(cy), round(size));
     }
 
     /** Four decimals, so the scene written to JSON is exactly the scene rendered. */

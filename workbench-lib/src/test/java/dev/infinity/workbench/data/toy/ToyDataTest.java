@@ -76,6 +76,30 @@ class ToyDataTest {
         assertThrows(IllegalArgumentException.class, () -> new ToyDataGenerator().templates(1.25));
     }
 
+    /**
+     * A generator training set whose prompts leave nothing open: every scene on the chosen background, every single
+     * object large and in the middle (and the caption says so); the other kinds are drawn as before.
+     */
+    @Test
+    void chosenBackgroundsAndCentredSingles() {
+        ToySceneSampler sampler = new ToySceneSampler(new Random(5), new ToySceneSampler.Options(List.of(ToyBackground.BLACK), true));
+        for (int i = 0; i < 200; i++) {
+            ToyScene.Kind kind = ToyScene.Kind.values()[i % ToyScene.Kind.values().length];
+            ToyScene scene = sampler.sample(kind, 256, 256);
+            assertEquals(ToyBackground.BLACK, scene.background());
+            if (kind != ToyScene.Kind.SINGLE) continue;
+            ToyObject o = scene.objects().get(0);
+            assertTrue(Math.abs(o.cx() - 0.5) <= ToySceneSampler.CENTRED_JITTER && Math.abs(o.cy() - 0.5) <= ToySceneSampler.CENTRED_JITTER, o.toString());
+            assertTrue(o.size() >= ToySceneSampler.CENTRED_MIN_SIZE && o.size() <= ToySceneSampler.CENTRED_MAX_SIZE, o.toString());
+            assertTrue(scene.longCaption().contains("on a plain black background. The " + o.noun(1) + " is large and sits in the center part"),
+                    scene.longCaption());
+        }
+        assertEquals(ToyBackground.SLATE, ToyBackground.parse(" Slate"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ToyBackground.parseList("black,white"));
+        assertTrue(e.getMessage().contains("'white'") && e.getMessage().contains("dark gray"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ToySceneSampler.Options(List.of(), false));
+    }
+
     @Test
     void shapeWordsShiftInTheirNumber() {
         assertEquals("two red crosses", ToyShape.shiftShapeWords("two red stars", 1));
