@@ -53,9 +53,10 @@ public final class SelfAttention extends Module {
     }
 
     Factors factors(NDArray like) {
-        NDArray bias = Ops.onManagerOf(like, qBias.array().concat(zeroKBias.array()).concat(vBias.array()));
+        // each op on a parameter puts its result on the parameter's manager: move it at once, or every call leaks it
+        NDArray bias = Ops.onManagerOf(like, NDArrays.concat(new NDList(qBias.array(), zeroKBias.array(), vBias.array())));
         if (!cosAttn) return new Factors(bias, null);
-        NDArray mul = Ops.onManagerOf(like, scaleMul.array().minimum(Functional.constant(like, MAX_SCALE_MUL)).exp());   // 1 H 1 1
+        NDArray mul = Ops.onManagerOf(like, scaleMul.array().minimum(Functional.constant(like, MAX_SCALE_MUL))).exp();   // 1 H 1 1
         return new Factors(bias, mul.stack(like.getManager().ones(mul.getShape()), 0));
     }
 
