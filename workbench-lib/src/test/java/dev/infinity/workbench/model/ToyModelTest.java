@@ -5,6 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.infinity.workbench.data.ImageLoader;
+import dev.infinity.workbench.data.toy.ToyBackground;
+import dev.infinity.workbench.data.toy.ToyColor;
+import dev.infinity.workbench.data.toy.ToyObject;
+import dev.infinity.workbench.data.toy.ToyScene;
+import dev.infinity.workbench.data.toy.ToyShape;
 import dev.infinity.workbench.data.ImagePreprocess;
 import dev.infinity.workbench.eval.ImageMetrics;
 import dev.infinity.workbench.eval.Pixels;
@@ -54,11 +59,15 @@ class ToyModelTest {
         assertTrue(e.getMessage().contains("toy_model.json"), e.getMessage());
     }
 
-    /** The bundled model, shown an orange square with its caption, predicts an image much closer to it than a blank one. */
+    /**
+     * The bundled model, shown an orange square of its training domain (centred, black background) with its caption,
+     * predicts an image much closer to it than a blank one.
+     */
     @Test
     void teacherForcedPredictionOfTheBundledModelResemblesTheImage() throws Exception {
         try (ToyModel toy = ToyModel.load(ROOT.resolve("models/toy"))) {
-            BufferedImage image = ImagePreprocess.resizeCrop(ImageLoader.read(ROOT.resolve("data/infinity_toy_data/images/000002.png")), 64, 64);
+            ToyScene scene = new ToyScene(ToyScene.Kind.SINGLE, ToyBackground.BLACK, List.of(new ToyObject(ToyShape.SQUARE, ToyColor.ORANGE, 0.5, 0.5, 0.4)), null);
+            BufferedImage image = ImagePreprocess.resizeCrop(scene.render(256, 256), 64, 64);
             BufferedImage predicted = toy.teacherForced("an orange square", image);
             assertEquals(64, predicted.getWidth());
             double tf = ImageMetrics.psnr(Pixels.of(image), Pixels.of(predicted));
