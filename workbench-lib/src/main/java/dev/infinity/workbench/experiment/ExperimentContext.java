@@ -2,6 +2,7 @@ package dev.infinity.workbench.experiment;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.infinity.workbench.io.AtomicFiles;
 
 import java.io.IOException;
@@ -30,10 +31,26 @@ public final class ExperimentContext {
     public Path outDir() { return outDir; }
     public Path repoRoot() { return repoRoot; }
 
-    /** Writes {@code config.json} (the exact resolved configuration) and {@code provenance.json} (git commit, time). */
+    /**
+     * Writes {@code config.json} (the exact resolved configuration) and {@code provenance.json} (git commit, time).
+     * Refuses, naming both settings, when finished parts in the folder were made with other params (another budget,
+     * an edited spec): they would be skipped and the results would mix two configurations.
+     */
     public void writeProvenance() {
+        Path parts = outDir.resolve("parts"), configFile = outDir.resolve("config.json");
         try {
-            Files.createDirectories(outDir.resolve("parts"));
+            Files.createDirectories(parts);
+            boolean finished;
+            try (var s = Files.list(parts)) {
+                finished = s.anyMatch(f -> f.getFileName().toString().endsWith(".done"));
+            }
+            if (finished && Files.isRegularFile(configFile)) {
+                JsonObject earlier = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject().getAsJsonObject("params");
+                if (earlier != null && !earlier.equals(spec.params())) {
+                    throw new IllegalStateException(outDir + " holds finished parts of a run with other settings (" + earlier + "; now "
+                            + spec.params() + "). Run with those settings to resume, or move " + parts + " away to start over.");
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -34,6 +34,10 @@ class ExperimentsTest {
         Thread.sleep(20);
         Experiments.run(root, "heads", "small");
         assertEquals(stamp, Files.getLastModifiedTime(csv).toMillis(), "finished part is not redone");
+        IllegalStateException other = assertThrows(IllegalStateException.class, () -> Experiments.run(root, "heads", "full"));
+        assertTrue(other.getMessage().contains("other settings") && other.getMessage().contains("full"), other.getMessage());
+        assertEquals(2, Files.readAllLines(csv).size(), "the small run's results are left as they were");
+        assertTrue(Files.readString(out.resolve("config.json")).contains("\"budget\": \"small\""));
         assertThrows(IllegalArgumentException.class, () -> Experiments.run(root, "heads", "huge"));
         assertThrows(IllegalArgumentException.class, () -> Experiments.run(root, "missing", "small"));
     }
