@@ -21,6 +21,7 @@ import dev.infinity.workbench.tokenizer.TokenizerTrainer;
 import dev.infinity.workbench.tokenizer.TrainingImages;
 import dev.infinity.workbench.tokenizer.VaeConfig;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -82,12 +83,25 @@ public final class ToyModelExperiment implements Experiment {
                     .evalEvery(spec.getInt("gen_eval_every", 100)).valBatches(4).logEvery(10).seed(spec.getInt("seed", 0)).build();
             Engine.getInstance().setRandomSeed(spec.getInt("seed", 0));
             try (BsqVae tok = TrainSetup.tokenizer(tokDir); NDManager m = NDManager.newBaseManager(Devices.resolve())) {
-                int textLen = spec.getInt("text_len", 64);
-                InfinityConfig preset = TrainSetup.modelConfig(spec.getString("gen_preset", "tiny"), spec.getInt("text_width", 128), textLen, tok.config().codebookDim(), patchify);
-                InfinityConfig mc = preset.toBuilder().embedDim(spec.getInt("gen_width", preset.embedDim())).depth(spec.getInt("gen_depth", preset.depth()))
-                        .numHeads(spec.getInt("gen_heads", preset.numHeads())).build();     // the preset, resized where the params say
-                ToyTextEncoder text = TextEncoders.toy(m, mc.textChannels(), TrainSetup.captions(genData), textLen);
-                try (InfinityTrainer t = new InfinityTrainer(new Infinity(m, mc), text, tok, cfg)) {
+                // "gen_init": fine-tune the generator and text encoder of a bundle (or generator folder) instead of
+                // starting from random weights; the run keeps its own step count and learning-rate schedule
+                String init = spec.getString("gen_init", null);
+                Infinity model;
+                ToyTextEncoder text;
+                if (init != null) {
+                    Path from = ctx.repoRoot().resolve(init);
+                    model = loadGenerator(from, m);
+                    text = ToyTextEncoder.load(from.resolve("text"), m);
+                    System.err.println("generator and text encoder initialised from " + from);
+                } else {
+                    int textLen = spec.getInt("text_len", 64);
+                    InfinityConfig preset = TrainSetup.modelConfig(spec.getString("gen_preset", "tiny"), spec.getInt("text_width", 128), textLen, tok.config().codebookDim(), patchify);
+                    InfinityConfig mc = preset.toBuilder().embedDim(spec.getInt("gen_width", preset.embedDim())).depth(spec.getInt("gen_depth", preset.depth()))
+                            .numHeads(spec.getInt("gen_heads", preset.numHeads())).build();     // the preset, resized where the params say
+                    model = new Infinity(m, mc);
+                    text = TextEncoders.toy(m, mc.textChannels(), TrainSetup.captions(genData), textLen);
+                }
+                try (InfinityTrainer t = new InfinityTrainer(model, text, tok, cfg)) {
                     t.train(genData, genDir);
                 }
             }
@@ -96,8 +110,7 @@ public final class ToyModelExperiment implements Experiment {
         Path bundle = ctx.repoRoot().resolve(spec.getString("bundle", "models/toy"));
         ctx.part("bundle", () -> {
             try (BsqVae tok = TrainSetup.tokenizer(tokDir); NDManager m = NDManager.newBaseManager(Devices.resolve())) {
-                InfinityConfig mc = new Gson().fromJson(Files.readString(genDir.resolve("infinity.json")), InfinityConfig.class);
-                Infinity model = Infinity.load(m, mc, genDir.resolve("infinity.safetensors"));
+                Infinity model = loadGenerator(genDir, m);
                 ToyTextEncoder text = ToyTextEncoder.load(genDir.resolve("text"), m);
                 ToyModel.save(bundle, tok, text, model, schedule, imageSize, spec.getDouble("cfg", 3), spec.getDouble("tau", 1));
             }
@@ -118,5 +131,11 @@ public final class ToyModelExperiment implements Experiment {
             System.err.println("samples in " + dir);
             return null;
         });
+    }
+
+    /** The transformer of a generator or bundle folder ({@code infinity.json} + {@code infinity.safetensors}). */
+    private static Infinity loadGenerator(Path dir, NDManager m) throws IOException {
+        InfinityConfig mc = new Gson().fromJson(Files.readString(dir.resolve("infinity.json")), InfinityConfig.class);
+        return Infinity.load(m, mc, dir.resolve("infinity.safetensors"));
     }
 }
