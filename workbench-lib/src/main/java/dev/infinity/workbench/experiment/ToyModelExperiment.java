@@ -74,44 +74,27 @@ public final class ToyModelExperiment implements Experiment {
         boolean patchify = spec.getBoolean("gen_patchify", false);
         int latent = imageSize / spec.getInt("tok_patch", 8) / (patchify ? 2 : 1);     // in transformer tokens
         ScaleSchedule schedule = InfinityTrainer.scheduleFor(latent, latent);
+        // "gen_init": start from the generator and text encoder of a bundle (or generator folder) instead of random weights
+        String init = spec.getString("gen_init", null);
         ctx.part("generator", () -> {
-            TrainConfig cfg = TrainConfig.builder().steps(spec.getInt("gen_steps", 1500)).batchSize(spec.getInt("gen_batch", 16))
-                    .lr(spec.getDouble("gen_lr", 1e-3)).minLr(spec.getDouble("gen_lr", 1e-3) * 0.1).warmupSteps(spec.getInt("gen_warmup", 50))
-                    .pixelSize(imageSize).template(spec.getString("template", "1.000")).shortCaptionProb(spec.getDouble("short_caption_prob", 0.8))
-                    .bitwiseSelfCorrection(spec.getInt("noise_apply_layers", 13), spec.getDouble("noise_apply_strength", 0.3))
-                    .condDropRate(spec.getDouble("cond_drop_rate", 0.1)).checkpointEvery(spec.getInt("gen_ckpt_every", 100))
-                    .evalEvery(spec.getInt("gen_eval_every", 100)).valBatches(4).logEvery(10).seed(spec.getInt("seed", 0)).build();
-            Engine.getInstance().setRandomSeed(spec.getInt("seed", 0));
-            try (BsqVae tok = TrainSetup.tokenizer(tokDir); NDManager m = NDManager.newBaseManager(Devices.resolve())) {
-                // "gen_init": fine-tune the generator and text encoder of a bundle (or generator folder) instead of
-                // starting from random weights; the run keeps its own step count and learning-rate schedule
-                String init = spec.getString("gen_init", null);
-                Infinity model;
-                ToyTextEncoder text;
-                if (init != null) {
-                    Path from = ctx.repoRoot().resolve(init);
-                    model = loadGenerator(from, m);
-                    text = ToyTextEncoder.load(from.resolve("text"), m);
-                    System.err.println("generator and text encoder initialised from " + from);
-                } else {
-                    int textLen = spec.getInt("text_len", 64);
-                    InfinityConfig preset = TrainSetup.modelConfig(spec.getString("gen_preset", "tiny"), spec.getInt("text_width", 128), textLen, tok.config().codebookDim(), patchify);
-                    InfinityConfig mc = preset.toBuilder().embedDim(spec.getInt("gen_width", preset.embedDim())).depth(spec.getInt("gen_depth", preset.depth()))
-                            .numHeads(spec.getInt("gen_heads", preset.numHeads())).build();     // the preset, resized where the params say
-                    model = new Infinity(m, mc);
-                    text = TextEncoders.toy(m, mc.textChannels(), TrainSetup.captions(genData), textLen);
-                }
-                try (InfinityTrainer t = new InfinityTrainer(model, text, tok, cfg)) {
-                    t.train(genData, genDir);
-                }
-            }
+            TrainConfig cfg = trainConfig(spec, imageSize, spec.getInt("gen_steps", 1500), spec.getDouble("gen_lr", 1e-3), spec.getDouble("noise_apply_strength", 0.3));
+            trainGenerator(spec, tokDir, genData, init == null ? null : ctx.repoRoot().resolve(init), cfg, genDir, patchify);
             return null;
         });
+        // "ft_steps" > 0: a second stage fine-tunes that generator ("ft_lr", Bitwise Self-Correction "ft_noise_apply_strength")
+        int ftSteps = spec.getInt("ft_steps", 0);
+        Path ftDir = ctx.outDir().resolve("generator_ft");
+        if (ftSteps > 0) ctx.part("finetune", () -> {
+            TrainConfig cfg = trainConfig(spec, imageSize, ftSteps, spec.getDouble("ft_lr", 3e-4), spec.getDouble("ft_noise_apply_strength", 0.3));
+            trainGenerator(spec, tokDir, genData, genDir, cfg, ftDir, patchify);
+            return null;
+        });
+        Path trained = ftSteps > 0 ? ftDir : genDir;
         Path bundle = ctx.repoRoot().resolve(spec.getString("bundle", "models/toy"));
         ctx.part("bundle", () -> {
             try (BsqVae tok = TrainSetup.tokenizer(tokDir); NDManager m = NDManager.newBaseManager(Devices.resolve())) {
-                Infinity model = loadGenerator(genDir, m);
-                ToyTextEncoder text = ToyTextEncoder.load(genDir.resolve("text"), m);
+                Infinity model = loadGenerator(trained, m);
+                ToyTextEncoder text = ToyTextEncoder.load(trained.resolve("text"), m);
                 ToyModel.save(bundle, tok, text, model, schedule, imageSize, spec.getDouble("cfg", 3), spec.getDouble("tau", 1));
             }
             return null;
@@ -131,6 +114,43 @@ public final class ToyModelExperiment implements Experiment {
             System.err.println("samples in " + dir);
             return null;
         });
+    }
+
+    /** The generator's training settings; steps, learning rate (decaying to a tenth) and BSC strength per stage. */
+    private static TrainConfig trainConfig(ExperimentSpec spec, int imageSize, int steps, double lr, double noiseStrength) {
+        return TrainConfig.builder().steps(steps).batchSize(spec.getInt("gen_batch", 16))
+                .lr(lr).minLr(lr * 0.1).warmupSteps(spec.getInt("gen_warmup", 50))
+                .pixelSize(imageSize).template(spec.getString("template", "1.000")).shortCaptionProb(spec.getDouble("short_caption_prob", 0.8))
+                .bitwiseSelfCorrection(spec.getInt("noise_apply_layers", 13), noiseStrength)
+                .condDropRate(spec.getDouble("cond_drop_rate", 0.1)).checkpointEvery(spec.getInt("gen_ckpt_every", 100))
+                .evalEvery(spec.getInt("gen_eval_every", 100)).valBatches(4).logEvery(10).seed(spec.getInt("seed", 0)).build();
+    }
+
+    /**
+     * Trains the generator and its text encoder on {@code data} into {@code out}, starting from the weights in
+     * {@code init} (a generator or bundle folder) or, when null, from a fresh model the params describe.
+     */
+    private static void trainGenerator(ExperimentSpec spec, Path tokDir, Path data, Path init, TrainConfig cfg, Path out, boolean patchify) throws IOException {
+        Engine.getInstance().setRandomSeed(spec.getInt("seed", 0));
+        try (BsqVae tok = TrainSetup.tokenizer(tokDir); NDManager m = NDManager.newBaseManager(Devices.resolve())) {
+            Infinity model;
+            ToyTextEncoder text;
+            if (init != null) {
+                model = loadGenerator(init, m);
+                text = ToyTextEncoder.load(init.resolve("text"), m);
+                System.err.println("generator and text encoder initialised from " + init);
+            } else {
+                int textLen = spec.getInt("text_len", 64);
+                InfinityConfig preset = TrainSetup.modelConfig(spec.getString("gen_preset", "tiny"), spec.getInt("text_width", 128), textLen, tok.config().codebookDim(), patchify);
+                InfinityConfig mc = preset.toBuilder().embedDim(spec.getInt("gen_width", preset.embedDim())).depth(spec.getInt("gen_depth", preset.depth()))
+                        .numHeads(spec.getInt("gen_heads", preset.numHeads())).build();     // the preset, resized where the params say
+                model = new Infinity(m, mc);
+                text = TextEncoders.toy(m, mc.textChannels(), TrainSetup.captions(data), textLen);
+            }
+            try (InfinityTrainer t = new InfinityTrainer(model, text, tok, cfg)) {
+                t.train(data, out);
+            }
+        }
     }
 
     /** The transformer of a generator or bundle folder ({@code infinity.json} + {@code infinity.safetensors}). */

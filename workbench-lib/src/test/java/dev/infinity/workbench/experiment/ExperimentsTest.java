@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,5 +41,26 @@ class ExperimentsTest {
         assertTrue(Files.readString(out.resolve("config.json")).contains("\"budget\": \"small\""));
         assertThrows(IllegalArgumentException.class, () -> Experiments.run(root, "heads", "huge"));
         assertThrows(IllegalArgumentException.class, () -> Experiments.run(root, "missing", "small"));
+    }
+
+    @Test
+    void toyModelFineTuneStartsFromTheGeneratorItTrained() throws Exception {
+        Path data = (Files.isDirectory(Path.of("../data/infinity_toy_data")) ? Path.of("../data/infinity_toy_data") : Path.of("data/infinity_toy_data")).toAbsolutePath();
+        Files.createDirectories(root.resolve("experiments"));
+        Files.writeString(root.resolve("experiments/toy.json"), """
+                {"kind": "toy-model", "params": {"data": "%s", "image_size": 32, "d": 16, "tok_base_channels": 8, "tok_norm_groups": 4, "tok_ch_mult": [1, 2, 2],
+                 "tok_patch": 4, "tok_steps": 2, "tok_batch": 2, "gen_data_count": 40, "gen_preset": "micro", "text_width": 128, "text_len": 48,
+                 "gen_steps": 3, "ft_steps": 2, "gen_batch": 2, "gen_eval_every": 100, "noise_apply_strength": 0.0,
+                 "sample_prompts": "a red circle", "samples_per_prompt": 1, "bundle": "bundle"},
+                 "budgets": {"small": {}}}""".formatted(data.toString().replace('\\', '/')));
+        Path out = Experiments.run(root, "toy", "small");
+        List<String> gen = Files.readAllLines(out.resolve("generator/metrics.csv")), ft = Files.readAllLines(out.resolve("generator_ft/metrics.csv"));
+        int valLoss = List.of(gen.get(0).split(",")).indexOf("val_loss");
+        String lastGen = gen.get(gen.size() - 1), firstFt = ft.get(1);
+        assertTrue(lastGen.startsWith("3,") && firstFt.startsWith("0,"), lastGen + " / " + firstFt);
+        assertEquals(Double.parseDouble(lastGen.split(",")[valLoss]), Double.parseDouble(firstFt.split(",")[valLoss]), 1e-5,
+                "the fine-tune's step-0 validation loss is the trained generator's final one");
+        assertEquals(2, Integer.parseInt(ft.get(ft.size() - 1).split(",")[0]));
+        assertTrue(Files.exists(root.resolve("bundle/toy_model.json")) && Files.exists(out.resolve("samples/00_seed0_a_red_circle.png")));
     }
 }
