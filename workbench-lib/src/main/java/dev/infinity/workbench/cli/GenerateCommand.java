@@ -30,7 +30,8 @@ final class GenerateCommand implements Command {
     @Override
     public String summary() {
         return "text-to-image with an Infinity checkpoint: --prompt --model --tokenizer --text-encoder --out [--cfg 3 --tau 1 --seed 0 "
-                + "--h-div-w 1.0 --pn 0.06M --top-k 900 --top-p 0.97 --cfg-layer 0 --negative TEXT]";
+                + "--h-div-w 1.0 --pn 0.06M --top-k 900 --top-p 0.97 --cfg-layer 0 --negative TEXT]; without model files the bundled toy model, "
+                + "with its own cfg and tau unless given";
     }
 
     @Override
@@ -38,7 +39,8 @@ final class GenerateCommand implements Command {
         String prompt = args.get("prompt", null);
         String model = args.get("model", null), tokenizer = args.get("tokenizer", null), encoder = args.get("text-encoder", null);
         String out = args.get("out", null), negative = args.get("negative", null);
-        double[] cfg = numbers(args.get("cfg", "3"), "cfg"), tau = numbers(args.get("tau", "1"), "tau");
+        // null: the official defaults (cfg 3, tau 1), or the bundled toy model's own
+        double[] cfg = numbers(args.get("cfg", null), "cfg"), tau = numbers(args.get("tau", null), "tau");
         long seed = args.getInt("seed", 0);
         double hDivW = args.getDouble("h-div-w", 1.0);
         String pn = args.get("pn", "0.06M");
@@ -70,7 +72,7 @@ final class GenerateCommand implements Command {
                 throw new IllegalArgumentException(encoder + " gives " + text.channels() + "-channel features, " + model + " expects " + infinity.config().textChannels());
             }
             TextCondition cond = text.encode(List.of(prompt));
-            GenerationOptions.Builder o = GenerationOptions.builder().cfg(cfg).tau(tau).seed(seed).topK(topK).topP(topP).cfgInsertionLayer(layer)
+            GenerationOptions.Builder o = GenerationOptions.builder().cfg(cfg == null ? new double[] {3} : cfg).tau(tau == null ? new double[] {1} : tau).seed(seed).topK(topK).topP(topP).cfgInsertionLayer(layer)
                     .progress(r -> System.err.printf(Locale.ROOT, "scale %2d/%d  %3dx%-3d %.3f s%n", r.index() + 1, r.scales(), r.h(), r.w(), r.seconds()));
             if (negative != null) o.negative(text.encode(List.of(negative)));
             try (Generation g = new InfinityGenerator(infinity, vae).generate(cond, schedule, o.build())) {
@@ -86,7 +88,9 @@ final class GenerateCommand implements Command {
     /** Text to image with the bundled toy model ({@link ToyModel#loadBundled()}: its own schedule and pixel size). */
     private static int bundled(String prompt, String out, double[] cfg, double[] tau, long seed, int topK, double topP, int layer, String negative) {
         try (ToyModel toy = ToyModel.loadBundled()) {
-            GenerationOptions.Builder o = toy.defaults().cfg(cfg).tau(tau).seed(seed).topK(topK).topP(topP).cfgInsertionLayer(layer);
+            GenerationOptions.Builder o = toy.defaults().seed(seed).topK(topK).topP(topP).cfgInsertionLayer(layer);
+            if (cfg != null) o.cfg(cfg);
+            if (tau != null) o.tau(tau);
             if (negative != null) o.negative(toy.textEncoder().encode(List.of(negative)));
             try (Generation g = toy.generate(List.of(prompt), o.build())) {
                 g.savePng(Path.of(out), 0);
@@ -108,6 +112,7 @@ final class GenerateCommand implements Command {
     }
 
     private static double[] numbers(String csv, String what) {
+        if (csv == null) return null;
         String[] parts = csv.split(",");
         double[] out = new double[parts.length];
         try {

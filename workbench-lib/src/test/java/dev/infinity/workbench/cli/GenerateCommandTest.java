@@ -1,6 +1,7 @@
 package dev.infinity.workbench.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonParser;
 import dev.infinity.workbench.parity.TestPaths;
 import dev.infinity.workbench.text.TextEncoders;
 import dev.infinity.workbench.text.ToyTextEncoder;
@@ -11,9 +12,12 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -45,6 +49,20 @@ class GenerateCommandTest {
         assumeTrue(Files.exists(dev.infinity.workbench.model.ToyModel.bundledPath().resolve("toy_model.json")), "no bundled toy model");
         Path out = tmp.resolve("toy.png");
         assertEquals(0, Main.run(new String[] {"generate", "--prompt", "a red circle", "--seed", "2", "--out", out.toString()}));
-        assertEquals(64, ImageIO.read(out.toFile()).getWidth());
+        BufferedImage img = ImageIO.read(out.toFile());
+        assertEquals(64, img.getWidth());
+        // without --cfg / --tau the bundle's own settings apply, not the official defaults
+        var meta = JsonParser.parseString(Files.readString(dev.infinity.workbench.model.ToyModel.bundledPath().resolve("toy_model.json"))).getAsJsonObject();
+        Path same = tmp.resolve("same.png"), official = tmp.resolve("official.png");
+        assertEquals(0, Main.run(new String[] {"generate", "--prompt", "a red circle", "--seed", "2", "--cfg", meta.get("cfg").getAsString(),
+                "--tau", meta.get("tau").getAsString(), "--out", same.toString()}));
+        assertEquals(0, Main.run(new String[] {"generate", "--prompt", "a red circle", "--seed", "2", "--cfg", "3", "--tau", "1", "--out", official.toString()}));
+        int[] a = pixels(img), b = pixels(ImageIO.read(same.toFile())), c = pixels(ImageIO.read(official.toFile()));
+        assertArrayEquals(b, a, "default = the bundle's cfg and tau");
+        if (meta.get("cfg").getAsDouble() != 3 || meta.get("tau").getAsDouble() != 1) assertFalse(Arrays.equals(a, c), "the official defaults are not used");
+    }
+
+    private static int[] pixels(BufferedImage img) {
+        return img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
     }
 }
