@@ -17,11 +17,6 @@ public class Downsample extends Module {
 
     /** x (B, C, H, W) → (B, C, ceil(H/2), ceil(W/2)) for even sizes H/2, W/2. */
     public NDArray forward(NDArray x) {
-        Shape s = x.getShape();
-        NDManager scope = x.getManager();
-        NDArray right = scope.zeros(new Shape(s.get(0), s.get(1), s.get(2), 1), x.getDataType(), x.getDevice());
-        NDArray padded = x.concat(right, 3);
-        NDArray bottom = scope.zeros(new Shape(s.get(0), s.get(1), 1, s.get(3) + 1), x.getDataType(), x.getDevice());
-        return conv.forward(padded.concat(bottom, 2));
+        return conv.forward(x.pad(new Shape(0, 1, 0, 1), 0));     // (W left, W right, H top, H bottom), as F.pad
     }
 }
