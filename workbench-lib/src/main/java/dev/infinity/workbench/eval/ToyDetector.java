@@ -34,7 +34,12 @@ public final class ToyDetector {
     static final double CONVEX_MIN_SOLIDITY = 0.83, SQUARE_MIN_FILL = 0.92, CIRCLE_MIN_FILL = 0.68, STAR_MAX_SOLIDITY_PLUS_FILL = 1.15;
 
     /** One detected object; {@code box} in pixel coordinates (x, y, width, height), y down. */
-    public record Detection(ToyShape shape, ToyColor color, Rectangle2D box, int area, double fill, double solidity) {}
+    public record Detection(ToyShape shape, ToyColor color, Rectangle2D box, int area, double fill, double solidity) {
+        /** E.g. {@code "white circle (fill 0.917, solidity 0.963, 693 px)"}: the class and the measures it came from. */
+        public String summary() {
+            return String.format(java.util.Locale.ROOT, "%s %s (fill %.3f, solidity %.3f, %d px)", color.word(), shape.word(), fill, solidity, area);
+        }
+    }
 
     public List<Detection> detect(BufferedImage image) {
         int w = image.getWidth(), h = image.getHeight();

@@ -2,10 +2,14 @@ package dev.infinity.workbench.experiment;
 
 import dev.infinity.workbench.data.toy.ToyPrompt;
 import dev.infinity.workbench.eval.GenEvalScorer;
+import dev.infinity.workbench.eval.ToyDetector;
 import dev.infinity.workbench.eval.TokenizerTable;
 import dev.infinity.workbench.infer.Generation;
 import dev.infinity.workbench.model.ToyModel;
 import dev.infinity.workbench.tokenizer.Tokenizer;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import javax.imageio.ImageIO;
@@ -22,7 +26,7 @@ import java.util.Locale;
  * A GenEval-style score of a toy text-to-image model: {@code samples} images per held-out prompt of
  * {@code eval_prompts.jsonl} (GenEval folder layout {@code images/NNNNN/samples/SS.png}), each checked by the toy
  * detector against the prompt's objects, counts, colours and relation; per-tag and overall accuracy in
- * {@code geneval.csv}.
+ * {@code geneval.csv}, and per image the verdict, its reason and the detections in {@code images.csv}.
  */
 public final class GenEvalExperiment implements Experiment {
     @Override public String kind() { return "geneval-toy"; }
@@ -51,13 +55,30 @@ public final class GenEvalExperiment implements Experiment {
             return null;
         });
         ctx.part("score", () -> {
-            List<List<BufferedImage>> generated = new ArrayList<>();
+            ToyDetector detector = new ToyDetector();
+            GenEvalScorer scorer = new GenEvalScorer(detector);
+            List<GenEvalScorer.Outcome> outcomes = new ArrayList<>();
+            // one row per image: what the detector found and why the image failed, GenEval's per-image results
+            IntColumn promptIndex = IntColumn.create("prompt_index"), sample = IntColumn.create("sample");
+            StringColumn tag = StringColumn.create("tag"), text = StringColumn.create("prompt"), reason = StringColumn.create("reason"),
+                    found = StringColumn.create("detections");
+            BooleanColumn correct = BooleanColumn.create("correct");
             for (int i = 0; i < prompts.size(); i++) {
-                List<BufferedImage> group = new ArrayList<>();
-                for (int s = 0; s < samples; s++) group.add(read(images.resolve(String.format(Locale.ROOT, "%05d/samples/%02d.png", i, s))));
-                generated.add(group);
+                for (int s = 0; s < samples; s++) {
+                    List<ToyDetector.Detection> detections = detector.detect(read(images.resolve(String.format(Locale.ROOT, "%05d/samples/%02d.png", i, s))));
+                    GenEvalScorer.Outcome o = scorer.score(prompts.get(i), detections);
+                    outcomes.add(o);
+                    promptIndex.append(i);
+                    sample.append(s);
+                    tag.append(o.prompt().tag());
+                    text.append(o.prompt().prompt());
+                    correct.append(o.correct());
+                    reason.append(o.reason());
+                    found.append(String.join("; ", detections.stream().map(ToyDetector.Detection::summary).toList()));
+                }
             }
-            Table t = GenEvalScorer.table(new GenEvalScorer().scoreAll(prompts, generated));
+            TokenizerTable.writeCsv(Table.create("images", promptIndex, sample, tag, text, correct, reason, found), ctx.outDir().resolve("images.csv"));
+            Table t = GenEvalScorer.table(outcomes);
             t.setName("GenEval-style score of " + ctx.repoRoot().relativize(modelDir) + " (" + samples + " samples per prompt)");
             TokenizerTable.writeCsv(t, ctx.outDir().resolve("geneval.csv"));
             System.out.println(t.printAll());
