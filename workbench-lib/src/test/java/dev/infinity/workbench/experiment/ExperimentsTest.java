@@ -63,4 +63,25 @@ class ExperimentsTest {
         assertEquals(2, Integer.parseInt(ft.get(ft.size() - 1).split(",")[0]));
         assertTrue(Files.exists(root.resolve("bundle/toy_model.json")) && Files.exists(out.resolve("samples/00_seed0_a_red_circle.png")));
     }
+
+    @Test
+    void genEvalWritesPerTagScoresAndPerImageVerdicts() throws Exception {
+        Path repo = Files.isDirectory(Path.of("models/toy")) ? Path.of(".") : Path.of("..");
+        List<String> lines = Files.readAllLines(repo.resolve("data/infinity_toy_data/eval_prompts.jsonl"));
+        Files.createDirectories(root.resolve("experiments"));
+        Files.write(root.resolve("prompts.jsonl"), List.of(lines.get(0), lines.get(lines.size() - 1)));     // a single object, a colour attribution
+        Files.writeString(root.resolve("experiments/ge.json"), """
+                {"kind": "geneval-toy", "params": {"model": "%s", "prompts": "prompts.jsonl", "cfg": 2, "tau": 0.5, "seed": 0, "batch": 2},
+                 "budgets": {"small": {"samples": 2}}}""".formatted(repo.resolve("models/toy").toAbsolutePath().toString().replace('\\', '/')));
+        Path out = Experiments.run(root, "ge", "small");
+        List<String> perImage = Files.readAllLines(out.resolve("images.csv"));
+        assertEquals("prompt_index,sample,tag,prompt,correct,reason,detections", perImage.get(0));
+        assertEquals(5, perImage.size(), "header + 2 prompts x 2 samples");
+        assertTrue(perImage.get(1).startsWith("0,0,single_object,") && perImage.get(1).contains(" px)"), perImage.get(1));
+        long correct = perImage.stream().skip(1).filter(l -> l.split(",")[4].equals("true")).count();
+        List<String> tags = Files.readAllLines(out.resolve("geneval.csv"));
+        assertEquals(correct, tags.stream().skip(1).filter(l -> !l.startsWith("overall")).mapToLong(l -> Long.parseLong(l.split(",")[2])).sum(),
+                "per-tag counts add up to the per-image verdicts");
+        assertTrue(Files.exists(out.resolve("images/00001/samples/01.png")));
+    }
 }
