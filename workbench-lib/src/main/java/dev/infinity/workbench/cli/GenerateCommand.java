@@ -39,7 +39,7 @@ final class GenerateCommand implements Command {
         String prompt = args.get("prompt", null);
         String model = args.get("model", null), tokenizer = args.get("tokenizer", null), encoder = args.get("text-encoder", null);
         String out = args.get("out", null), negative = args.get("negative", null);
-        // null: the official defaults (cfg 3, tau 1), or the bundled toy model's own
+        // null: not given, so the defaults of the model's builder apply (official cfg 3, tau 1; the toy bundle's own)
         double[] cfg = numbers(args.get("cfg", null), "cfg"), tau = numbers(args.get("tau", null), "tau");
         long seed = args.getInt("seed", 0);
         double hDivW = args.getDouble("h-div-w", 1.0);
@@ -72,7 +72,7 @@ final class GenerateCommand implements Command {
                 throw new IllegalArgumentException(encoder + " gives " + text.channels() + "-channel features, " + model + " expects " + infinity.config().textChannels());
             }
             TextCondition cond = text.encode(List.of(prompt));
-            GenerationOptions.Builder o = GenerationOptions.builder().cfg(cfg == null ? new double[] {3} : cfg).tau(tau == null ? new double[] {1} : tau).seed(seed).topK(topK).topP(topP).cfgInsertionLayer(layer)
+            GenerationOptions.Builder o = sampling(GenerationOptions.builder(), cfg, tau).seed(seed).topK(topK).topP(topP).cfgInsertionLayer(layer)
                     .progress(r -> System.err.printf(Locale.ROOT, "scale %2d/%d  %3dx%-3d %.3f s%n", r.index() + 1, r.scales(), r.h(), r.w(), r.seconds()));
             if (negative != null) o.negative(text.encode(List.of(negative)));
             try (Generation g = new InfinityGenerator(infinity, vae).generate(cond, schedule, o.build())) {
@@ -88,9 +88,7 @@ final class GenerateCommand implements Command {
     /** Text to image with the bundled toy model ({@link ToyModel#loadBundled()}: its own schedule and pixel size). */
     private static int bundled(String prompt, String out, double[] cfg, double[] tau, long seed, int topK, double topP, int layer, String negative) {
         try (ToyModel toy = ToyModel.loadBundled()) {
-            GenerationOptions.Builder o = toy.defaults().seed(seed).topK(topK).topP(topP).cfgInsertionLayer(layer);
-            if (cfg != null) o.cfg(cfg);
-            if (tau != null) o.tau(tau);
+            GenerationOptions.Builder o = sampling(toy.defaults(), cfg, tau).seed(seed).topK(topK).topP(topP).cfgInsertionLayer(layer);
             if (negative != null) o.negative(toy.textEncoder().encode(List.of(negative)));
             try (Generation g = toy.generate(List.of(prompt), o.build())) {
                 g.savePng(Path.of(out), 0);
@@ -109,6 +107,13 @@ final class GenerateCommand implements Command {
             return TextEncoders.toy(dir, manager);
         }
         return TextEncoders.flanT5(dir);
+    }
+
+    /** The given --cfg / --tau on top of {@code base}'s defaults. */
+    private static GenerationOptions.Builder sampling(GenerationOptions.Builder base, double[] cfg, double[] tau) {
+        if (cfg != null) base.cfg(cfg);
+        if (tau != null) base.tau(tau);
+        return base;
     }
 
     private static double[] numbers(String csv, String what) {

@@ -12,6 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExperimentsTest {
+    /** The project root, whether the tests run in workbench-lib (Maven) or in the root. */
+    static final Path REPO = Files.isDirectory(Path.of("models/toy")) ? Path.of(".") : Path.of("..");
+
     @TempDir Path root;
 
     @Test
@@ -45,7 +48,7 @@ class ExperimentsTest {
 
     @Test
     void toyModelFineTuneStartsFromTheGeneratorItTrained() throws Exception {
-        Path data = (Files.isDirectory(Path.of("../data/infinity_toy_data")) ? Path.of("../data/infinity_toy_data") : Path.of("data/infinity_toy_data")).toAbsolutePath();
+        Path data = REPO.resolve("data/infinity_toy_data").toAbsolutePath();
         Files.createDirectories(root.resolve("experiments"));
         Files.writeString(root.resolve("experiments/toy.json"), """
                 {"kind": "toy-model", "params": {"data": "%s", "image_size": 32, "d": 16, "tok_base_channels": 8, "tok_norm_groups": 4, "tok_ch_mult": [1, 2, 2],
@@ -66,13 +69,12 @@ class ExperimentsTest {
 
     @Test
     void genEvalWritesPerTagScoresAndPerImageVerdicts() throws Exception {
-        Path repo = Files.isDirectory(Path.of("models/toy")) ? Path.of(".") : Path.of("..");
-        List<String> lines = Files.readAllLines(repo.resolve("data/infinity_toy_data/eval_prompts.jsonl"));
+        List<String> lines = Files.readAllLines(REPO.resolve("data/infinity_toy_data/eval_prompts.jsonl"));
         Files.createDirectories(root.resolve("experiments"));
         Files.write(root.resolve("prompts.jsonl"), List.of(lines.get(0), lines.get(lines.size() - 1)));     // a single object, a colour attribution
         Files.writeString(root.resolve("experiments/ge.json"), """
                 {"kind": "geneval-toy", "params": {"model": "%s", "prompts": "prompts.jsonl", "cfg": 2, "tau": 0.5, "seed": 0, "batch": 2},
-                 "budgets": {"small": {"samples": 2}}}""".formatted(repo.resolve("models/toy").toAbsolutePath().toString().replace('\\', '/')));
+                 "budgets": {"small": {"samples": 2}}}""".formatted(REPO.resolve("models/toy").toAbsolutePath().toString().replace('\\', '/')));
         Path out = Experiments.run(root, "ge", "small");
         List<String> perImage = Files.readAllLines(out.resolve("images.csv"));
         assertEquals("prompt_index,sample,tag,prompt,correct,reason,detections", perImage.get(0));
