@@ -68,12 +68,21 @@ public final class CrossAttnBlock extends Module {
      * @param x     (B, l, C)
      * @param cond  see {@link #modulation}; with a cache, used at the first scale only
      * @param cache this block's inference state, or null for a teacher-forced pass
+     * @return the block output on x's manager; the block's temporaries are freed on return (autograd keeps its own
+     *         references to what backward needs), what it adds to the cache moves to x's manager
      */
     NDArray forward(NDArray x, NDArray cond, CrossAttention.TextKv textKv, NDArray cos, NDArray sin, int[] segments, KvCache.Layer cache) {
-        Modulation m = cache == null ? modulation(cond) : cache.modulation != null ? cache.modulation : (cache.modulation = modulation(cond));
-        x = x.add(Functional.mulOwned(sa.forward(Ops.modulate(x, m.gain1(), m.shift1(), eps), cos, sin, segments, cache), m.gamma1()));
-        NDArray caOut = ca.forward(Ops.layerNorm(x, caNormWeight.array(), caNormBias.array(), eps), textKv);
-        x = x.add(caGamma == null ? caOut : Functional.mulOwned(caOut, caGamma.array()));
-        return x.add(Functional.mulOwned(ffn.forward(Ops.modulate(x, m.gain2(), m.shift2(), eps)), m.gamma2()));
+        NDManager caller = x.getManager();
+        try (NDManager scope = caller.newSubManager()) {
+            x.tempAttach(scope);
+            Modulation m = cache == null ? modulation(cond) : cache.modulation != null ? cache.modulation : (cache.modulation = modulation(cond));
+            NDArray h = x.add(Functional.mulOwned(sa.forward(Ops.modulate(x, m.gain1(), m.shift1(), eps), cos, sin, segments, cache), m.gamma1()));
+            NDArray caOut = ca.forward(Ops.layerNorm(h, caNormWeight.array(), caNormBias.array(), eps), textKv);
+            h = h.add(caGamma == null ? caOut : Functional.mulOwned(caOut, caGamma.array()));
+            NDArray out = h.add(Functional.mulOwned(ffn.forward(Ops.modulate(h, m.gain2(), m.shift2(), eps)), m.gamma2()));
+            out.attach(caller);
+            if (cache != null) cache.attach(caller);
+            return out;
+        }
     }
 }

@@ -257,13 +257,22 @@ public final class Infinity extends Module {
                     + schedule + ", got " + xs);
         }
         if (schedule.first().tokens() != 1) throw new IllegalArgumentException("the first scale must be 1x1, got " + schedule.first());
-        Conditioning c = condition(text, trace);
-        if (c.batch() != xs.get(0)) throw new IllegalArgumentException(c.batch() + " prompts for a batch of " + xs.get(0));
-        NDArray words = embedWords(xBLCwoPrefix);
-        record(trace, "word_embed_out", words);
-        NDArray h = startToken(c).concat(words, 1);
-        h = step(h, c, schedule, 0, schedule.size(), null, null, trace);
-        return logits(h, c.condBD());
+        if (text.batchSize() != xs.get(0)) throw new IllegalArgumentException(text.batchSize() + " prompts for a batch of " + xs.get(0));
+        // the pass runs in a scope of x's manager, whichever manager holds the text: only the logits (and the trace) outlive it
+        NDManager caller = xBLCwoPrefix.getManager();
+        try (NDManager scope = caller.newSubManager()) {
+            text.features().tempAttach(scope);
+            xBLCwoPrefix.tempAttach(scope);
+            Conditioning c = condition(text, trace);
+            NDArray words = embedWords(xBLCwoPrefix);
+            record(trace, "word_embed_out", words);
+            NDArray h = startToken(c).concat(words, 1);
+            h = step(h, c, schedule, 0, schedule.size(), null, null, trace);
+            NDArray logits = logits(h, c.condBD());
+            logits.attach(caller);
+            if (trace != null) trace.values().forEach(a -> a.attach(caller));
+            return logits;
+        }
     }
 
     private static void record(Map<String, NDArray> trace, String name, NDArray a) {

@@ -1,6 +1,7 @@
 package dev.infinity.workbench.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,13 @@ public final class KvCache {
         CrossAttention.TextKv textKv;        // bf16-rounded text keys/values
         CrossAttnBlock.Modulation modulation;
         SelfAttention.Factors attention;
+
+        /** Moves what this layer holds to {@code manager} (its block computes them in a scope it closes). */
+        void attach(NDManager manager) {
+            List<NDArray> all = new ArrayList<>();
+            collect(all);
+            for (NDArray a : all) a.attach(manager);
+        }
 
         void collect(List<NDArray> out) {
             if (k != null) { out.add(k); out.add(v); }

@@ -134,6 +134,29 @@ class InfinityModelTest {
         }
     }
 
+    /**
+     * A notebook encodes a prompt once and runs many forwards: the temporaries of each pass must not pile up on the
+     * manager that holds the text (DJL puts an op's result on its first input's manager); only the logits stay, on
+     * the manager of the inputs.
+     */
+    @Test
+    void aForwardLeavesOnlyItsLogitsBehindWhereverTheTextLives() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Infinity model = new Infinity(m, InfinityConfig.preset("micro"));
+            TextCondition text = TextCondition.of(m.randomNormal(new Shape(5, 128)), new int[] {2, 3});
+            int before = m.getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                try (NDManager inputs = m.newSubManager()) {
+                    NDArray x = inputs.randomNormal(new Shape(2, 4, 8));
+                    NDArray logits = model.forward(text, x, ScaleSchedule.of(new int[][] {{1, 1}, {2, 2}}));
+                    assertEquals(inputs, logits.getManager());
+                    assertEquals(2, inputs.getManagedArrays().size(), "x and the logits");
+                }
+            }
+            assertEquals(before, m.getManagedArrays().size(), "arrays left on the text's manager after three forwards");
+        }
+    }
+
     @Test
     void gradientsFlowThroughTheBf16RoundedCrossAttention() {
         try (NDManager m = NDManager.newBaseManager()) {
