@@ -23,7 +23,7 @@ public final class GenerateBench implements Benchmark {
     public String summary() {
         return "image generation with random weights: s/image split transformer / VAE decode, per-scale latency, KV cache on vs off, "
                 + "GFLOP/s vs fp32 matmul peak; --configs toy-bench,small-bench --tokenizer tiny --pn 0.06M --h-div-w 1.0 --batch 1 "
-                + "--prompt-tokens 8 --cfg 3 --top-k 900 --top-p 0.97 --warmup 1 --runs 7 --no-cache-runs 1 --device auto";
+                + "--prompt-tokens 8 --cfg 3 --top-k 900 --top-p 0.97 --warmup 3 --runs 7 --no-cache-runs 1 --device auto";
     }
 
     @Override
@@ -33,7 +33,8 @@ public final class GenerateBench implements Benchmark {
         String pn = args.get("pn", "0.06M");
         double hDivW = args.getDouble("h-div-w", 1.0);
         int batch = args.getInt("batch", 1), tokens = args.getInt("prompt-tokens", 8);
-        int warmup = args.getInt("warmup", 1), runs = args.getInt("runs", 7), noCacheRuns = args.getInt("no-cache-runs", 1);
+        // a fresh JVM needs about three generations before its timings settle (JIT, allocator)
+        int warmup = args.getInt("warmup", 3), runs = args.getInt("runs", 7), noCacheRuns = args.getInt("no-cache-runs", 1);
         double cfg = args.getDouble("cfg", 3), topP = args.getDouble("top-p", 0.97);
         int topK = args.getInt("top-k", 900);
         String device = args.get("device", "auto");
@@ -55,6 +56,7 @@ public final class GenerateBench implements Benchmark {
                     print(on, "KV cache on ", peak, runs);
                     System.out.printf(Locale.ROOT, "  %-12s teacher-forced forward of all %d tokens at the same batch: %.3f s (median); KV-cached sampling = %.2fx the forward run after it (median of the runs' ratios; target < 1.3x)%n",
                             name, schedule.tokens(), on.teacherForcedSeconds(), on.samplingOverForward());
+                    System.out.printf(Locale.ROOT, "  %-12s runs in order, sampling / forward s: %s%n", name, pairs(on.runSeconds(), on.runForwardSeconds()));
                     if (noCacheRuns > 0) {
                         print(GenerationBenchmark.run(sub, name, c, null, schedule, options.toBuilder().kvCache(false).build(),
                                 batch, tokens, Math.min(warmup, 1), noCacheRuns), "KV cache off", peak, noCacheRuns);
@@ -64,6 +66,12 @@ public final class GenerateBench implements Benchmark {
                 }
             }
         }
+    }
+
+    private static String pairs(double[] sampling, double[] forward) {
+        StringJoiner j = new StringJoiner(" ");
+        for (int i = 0; i < sampling.length; i++) j.add(String.format(Locale.ROOT, "%.3f/%.3f", sampling[i], forward[i]));
+        return j.toString();
     }
 
     private static void print(GenerationBenchmark.Result r, String mode, double peak, int runs) {

@@ -23,11 +23,12 @@ public final class GenerationBenchmark {
      * wall seconds of the transformer (sampling and next-scale inputs included) and of the tokenizer decode, per-scale
      * wall seconds, and process CPU seconds of each (all native threads). {@code samplingOverForward} is the median of
      * each run's sampling time over the teacher-forced forward measured right after it (the KV cache's target is below
-     * 1.3): pairing the two cancels the machine's drift between runs.
+     * 1.3): pairing the two cancels the machine's drift between runs. {@code runSeconds} and {@code runForwardSeconds}
+     * are the timed runs in order (the latter empty without the cache), to show the spread behind the medians.
      */
     public record Result(String name, long parameters, double transformerSeconds, double transformerCpuSeconds, double decodeSeconds,
                          double decodeCpuSeconds, double[] scaleSeconds, double gflopsPerImage, double teacherForcedSeconds,
-                         double samplingOverForward, int runs) {
+                         double samplingOverForward, int runs, double[] runSeconds, double[] runForwardSeconds) {
         public double gflopsPerSecond() { return gflopsPerImage / transformerSeconds; }
     }
 
@@ -81,7 +82,7 @@ public final class GenerationBenchmark {
         for (int s = 0; s < scales.length; s++) scales[s] = median(perScale[s]);
         return new Result(name, config.parameterCount(), median(t), median(tCpu), median(d), median(dCpu), scales,
                 flops(config, schedule, options, batch, promptTokens) / 1e9, options.kvCache() ? median(forward) : Double.NaN,
-                options.kvCache() ? median(ratio) : Double.NaN, runs);
+                options.kvCache() ? median(ratio) : Double.NaN, runs, t, options.kvCache() ? forward : new double[0]);
     }
 
     static double median(double[] v) {
