@@ -61,8 +61,9 @@ public final class GenerateBench implements Benchmark {
                         print(GenerationBenchmark.run(sub, name, c, null, schedule, options.toBuilder().kvCache(false).build(),
                                 batch, tokens, Math.min(warmup, 1), noCacheRuns), "KV cache off", peak, noCacheRuns);
                     }
-                    System.out.printf(Locale.ROOT, "  %s decode (%s tokenizer, %s): %.3f s/image (process CPU %.2f s); total with cache %.3f s/image%n",
-                            name, tokenizer, vae.config(), on.decodeSeconds(), on.decodeCpuSeconds(), on.transformerSeconds() + on.decodeSeconds());
+                    System.out.printf(Locale.ROOT, "  %s decode (%s tokenizer, %s): %.3f s/image (process CPU %.2f s); total with cache %.3f s/image; "
+                                    + "peak RSS of the process so far %s%n", name, tokenizer, vae.config(), on.decodeSeconds(), on.decodeCpuSeconds(),
+                            on.transformerSeconds() + on.decodeSeconds(), Measure.mib(Measure.peakRssBytes()));
                 }
             }
         }

@@ -63,7 +63,7 @@ public final class TokenizerBench implements Benchmark {
                 }
             }
             System.out.printf(Locale.ROOT, "%-5s %-60s params %6.1fM  encode %.3f s (%.3f CPU s)  decode %.3f s (%.3f CPU s)  peak RSS %s%n", preset, cfg,
-                    tok.vae().parameterCount() / 1e6, median(enc), median(encCpu), median(dec), median(decCpu), peakRss());
+                    tok.vae().parameterCount() / 1e6, median(enc), median(encCpu), median(dec), median(decCpu), Measure.mib(Measure.peakRssBytes()));
         }
     }
 
@@ -76,15 +76,5 @@ public final class TokenizerBench implements Benchmark {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
-    }
-
-    /** VmHWM of this process (Linux), e.g. "1234 MB". */
-    private static String peakRss() throws IOException {
-        Path status = Path.of("/proc/self/status");
-        if (!Files.exists(status)) return "n/a";
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("VmHWM:")) return (Long.parseLong(line.replaceAll("\\D", "")) / 1024) + " MB";
-        }
-        return "n/a";
     }
 }
