@@ -23,7 +23,8 @@ public final class GenerateBench implements Benchmark {
     public String summary() {
         return "image generation with random weights: s/image split transformer / VAE decode, per-scale latency, KV cache on vs off, "
                 + "GFLOP/s vs fp32 matmul peak; --configs toy-bench,small-bench --tokenizer tiny --pn 0.06M --h-div-w 1.0 --batch 1 "
-                + "--prompt-tokens 8 --cfg 3 --top-k 900 --top-p 0.97 --warmup 3 --runs 7 --no-cache-runs 1 --device auto";
+                + "--prompt-tokens 8 --cfg 3 --top-k 900 --top-p 0.97 --warmup 3 --runs 7 --no-cache-runs 1 --device auto; --width W overrides "
+                + "the presets' width (same depth, heads and libtorch calls, other weight bytes: separates per-call cost from weight reading)";
     }
 
     @Override
@@ -38,6 +39,7 @@ public final class GenerateBench implements Benchmark {
         double cfg = args.getDouble("cfg", 3), topP = args.getDouble("top-p", 0.97);
         int topK = args.getInt("top-k", 900);
         String device = args.get("device", "auto");
+        int width = args.getInt("width", 0);
         args.rejectUnknown();
         if (runs < 1 || noCacheRuns < 0 || warmup < 0) throw new Args.UsageException("--runs must be >= 1, --no-cache-runs and --warmup >= 0");
         ScaleSchedule schedule = DynamicResolution.schedule(hDivW, pn);
@@ -48,8 +50,10 @@ public final class GenerateBench implements Benchmark {
                     Runtime.getRuntime().availableProcessors(), peak);
             System.out.printf(Locale.ROOT, "schedule %s h/w %s: %d scales, %d tokens; B=%d, %d-token prompt, cfg %s on logits, top-k %d, top-p %s%n",
                     pn, hDivW, schedule.size(), schedule.tokens(), batch, tokens, cfg, topK, topP);
-            for (String name : configs) {
-                InfinityConfig c = InfinityConfig.preset(name.trim());
+            for (String preset : configs) {
+                InfinityConfig c = InfinityConfig.preset(preset.trim());
+                if (width > 0) c = c.toBuilder().embedDim(width).build();
+                String name = preset.trim() + (width > 0 ? "@" + width : "");
                 try (NDManager sub = m.newSubManager();
                      BsqVae vae = new BsqVae(NDManager.newBaseManager(m.getDevice()), VaeConfig.preset(tokenizer).toBuilder().codebookDim(c.codebookDim()).build())) {
                     GenerationBenchmark.Result on = GenerationBenchmark.run(sub, name, c, vae, schedule, options, batch, tokens, warmup, runs);
